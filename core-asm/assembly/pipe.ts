@@ -1,0 +1,4 @@
+// STUB: to be implemented
+import { fail, E_UNKNOWN_OP } from './errors';
+export function opPipeParse(ptr: usize, len: i32): i32 { return fail(E_UNKNOWN_OP, -1, 'not implemented'); }
+export function opPipePrint(ptr: usize, len: i32): i32 { return fail(E_UNKNOWN_OP, -1, 'not implemented'); }

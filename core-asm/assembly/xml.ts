@@ -1,0 +1,5 @@
+// STUB: to be implemented
+import { fail, E_UNKNOWN_OP } from './errors';
+export function opXmlParse(ptr: usize, len: i32): i32 { return fail(E_UNKNOWN_OP, -1, 'not implemented'); }
+export function opXmlPrint(ptr: usize, len: i32): i32 { return fail(E_UNKNOWN_OP, -1, 'not implemented'); }
+export function opXmlPrintUtf8(ptr: usize, len: i32): i32 { return fail(E_UNKNOWN_OP, -1, 'not implemented'); }
