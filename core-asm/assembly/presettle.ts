@@ -548,10 +548,12 @@ function split(): i32 {
   fund = add(add(add(hifp, cvlserv), add(hifes, hifmi)), add(add(hifob, maf), oth));
   // 8 个人负担
   psnPart = sub(sub(MED, fund), HOSP);
+  if (psnPart < 0) return fail(E_NET_NEGATIVE_BILL, -1, 'psn_part_amt ' + psnPart.toString() + ' fen: refunds exceed the patient share');
   // 9 个人账户 (职工 only)
   acctPay = 0;
   if (acctUsed && insutype == 310) {
-    const payable = acctInScope ? max64(0, sub(add(P, S), fund)) : max64(0, psnPart);
+    // in_scope: 政策范围内自付 only, and never more than the patient's share (refunded 自费 lines can make it smaller)
+    const payable = acctInScope ? min64(psnPart, max64(0, sub(add(P, S), fund))) : max64(0, psnPart);
     acctPay = min64(balance, payable);
   }
   cash = sub(psnPart, acctPay);
@@ -614,7 +616,6 @@ function checkIdentities(): i32 {
   st = identity(rowsFund == fund && rowAmt[7] == acctPay && rowAmt[8] == HOSP, 'I5 setldetail rows = fund_pay_sumamt / acct_pay / hosp_part_amt'); if (st) return st;
   st = identity(balc == sub(balance, acctPay) && balc >= 0, 'I6 balc = balance before - acct_pay'); if (st) return st;
   st = identity(actDedc >= 0 && actDedc <= max64(S, 0) && hifp <= max64(0, sub(S, actDedc)), 'I7 0 <= act_pay_dedc <= inscp; hifp_pay <= inscp - act_pay_dedc'); if (st) return st;
-  st = identity(HOSP <= F || HOSP <= 0, 'hosp_part_amt is part of fulamt_ownpay_amt'); if (st) return st;
   if (overflowed) return fail(E_OVERFLOW, -1, 'identity check');
   return 0;
 }

@@ -1,0 +1,102 @@
+// yibao CLI. Errors are one JSON line {code, message} on stderr with a non-zero exit code.
+import { readFileSync } from 'node:fs';
+import { createCore } from './core.js';
+import { YibaoError } from './errors.js';
+import { renderSlip } from './slip.js';
+import type { PresettleInput } from './contract.js';
+
+const USAGE = `用法 / usage:
+  yibao presettle FILE|-            pre-settle {params, person, fee_items}; JSON result on stdout
+  yibao presettle --table FILE|-    the same as a readable Chinese breakdown (cashier slip)
+  yibao classify FILE|-             classify fee lines {fee_items}
+  yibao validate FILE|-             validate fields {fields:[{name,type,value}]} or {schema,data}
+  yibao gbk encode|decode           stdin -> stdout (UTF-8 <-> GBK)
+  yibao codec json|xml|ini|pipe parse|print [--utf8]
+                                    stdin -> stdout; parse gives JSON, print takes JSON
+  yibao version`;
+
+function readInput(file: string | undefined): Buffer {
+  if (file === undefined) throw YibaoError.host('USAGE', 'missing FILE (use - for stdin)');
+  try {
+    return readFileSync(file === '-' ? 0 : file);
+  } catch (e) {
+    throw YibaoError.host('IO_ERROR', `${file}: ${(e as Error).message}`, e);
+  }
+}
+
+function out(data: string | Uint8Array): void {
+  process.stdout.write(data);
+}
+
+function main(argv: string[]): number {
+  const args = argv.filter((a) => !a.startsWith('--'));
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const [cmd, sub, sub2] = args;
+  const core = createCore();
+  switch (cmd) {
+    case 'presettle': {
+      const bytes = readInput(sub);
+      const result = core.presettle(JSON.parse(core.codec.json.normalize(bytes)));
+      if (flags.has('--table')) out(renderSlip(JSON.parse(bytes.toString('utf8')) as PresettleInput, result));
+      else out(JSON.stringify(result) + '\n');
+      return 0;
+    }
+    case 'classify':
+      out(JSON.stringify(core.classify(JSON.parse(core.codec.json.normalize(readInput(sub))))) + '\n');
+      return 0;
+    case 'validate': {
+      const r = core.validate(JSON.parse(core.codec.json.normalize(readInput(sub))));
+      out(JSON.stringify(r) + '\n');
+      return r.ok ? 0 : 3;
+    }
+    case 'gbk': {
+      const input = readInput('-');
+      if (sub === 'encode') out(core.gbk.encode(input.toString('utf8')));
+      else if (sub === 'decode') out(core.gbk.decode(input));
+      else throw YibaoError.host('USAGE', 'gbk encode|decode');
+      return 0;
+    }
+    case 'codec': {
+      const input = readInput('-');
+      const kind = sub;
+      if (sub2 !== 'parse' && sub2 !== 'print') throw YibaoError.host('USAGE', 'codec json|xml|ini|pipe parse|print');
+      const parse = sub2 === 'parse';
+      switch (kind) {
+        case 'json':
+          out(parse ? core.codec.json.normalize(input) + '\n' : core.codec.json.print(input));
+          return 0;
+        case 'xml':
+          if (parse) out(JSON.stringify(core.codec.xml.parse(input)) + '\n');
+          else out(core.codec.xml.print(JSON.parse(core.codec.json.normalize(input)), { encoding: flags.has('--utf8') ? 'UTF-8' : 'GBK' }));
+          return 0;
+        case 'ini':
+          if (parse) out(JSON.stringify(core.codec.ini.parse(input)) + '\n');
+          else out(core.codec.ini.print(JSON.parse(core.codec.json.normalize(input))));
+          return 0;
+        case 'pipe':
+          if (parse) out(JSON.stringify(core.codec.pipe.parse(input)) + '\n');
+          else out(core.codec.pipe.print(JSON.parse(core.codec.json.normalize(input))));
+          return 0;
+        default:
+          throw YibaoError.host('USAGE', 'codec json|xml|ini|pipe parse|print');
+      }
+    }
+    case 'version':
+      out(JSON.stringify(core.version()) + '\n');
+      return 0;
+    case undefined:
+    case 'help':
+      process.stderr.write(USAGE + '\n');
+      return cmd === 'help' ? 0 : 2;
+    default:
+      throw YibaoError.host('USAGE', `unknown command ${cmd}`);
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  const err = e instanceof YibaoError ? e : YibaoError.host('BAD_INPUT', String((e as Error)?.message ?? e), e);
+  process.stderr.write(JSON.stringify({ code: err.code, message: err.message, status: err.status, detail: err.detail, pos: err.pos }) + '\n');
+  process.exitCode = err.code === 'USAGE' ? 2 : 1;
+}

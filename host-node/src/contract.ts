@@ -1,0 +1,212 @@
+// The host contract: types only. host-browser mirrors this file; plugins and the CLI program against it.
+
+/** Decimal string (yuan, quantity, ratio) exactly as on the wire, e.g. "12.50", "-2", "0.10". */
+export type Decimal = string;
+/** Integer amount in fen (分). */
+export type Fen = number;
+
+export interface FeeItem {
+  feedetl_sn: string;
+  med_chrgitm_type: string; // "01".."14"
+  chrgitm_lv: '01' | '02' | '03' | string;
+  pric: Decimal | number;
+  cnt: Decimal | number; // negative for refund lines
+  selfpay_prop?: Decimal | number | null;
+  pric_uplmt_amt?: Decimal | number | null;
+  det_item_fee_sumamt?: Decimal | number | null; // yuan; used instead of pric x cnt when sent
+  hosp_appr_flag?: string | null; // "2" = not approved -> 全自费
+  hosp_bear_flag?: string | null; // "1" = borne by the hospital (hosp_part_amt)
+  med_list_codg?: string;
+  name?: string;
+  [extra: string]: unknown;
+}
+
+export interface PolicyParams {
+  insutype: '310' | '390';
+  med_type?: string;
+  hosp_lv?: string;
+  psn_class?: string;
+  dedc_std_fen: Fen;
+  dedc_scope?: 'annual' | 'per_visit';
+  pool_ratio: Decimal;
+  pool_annual_cap_fen?: Fen | null;
+  big?: { ratio: Decimal; annual_cap_fen?: Fen | null } | null;
+  serious_illness?: {
+    threshold_fen: Fen;
+    annual_cap_fen?: Fen | null;
+    segments: { upto_fen: Fen | null; ratio: Decimal }[];
+  } | null;
+  civil_servant?: { ratio: Decimal } | null;
+  medical_aid?: { ratio: Decimal; annual_cap_fen?: Fen | null } | null;
+  acct_scope?: 'psn_part' | 'in_scope';
+  [extra: string]: unknown;
+}
+
+export interface Person {
+  ytd_dedc_paid_fen?: Fen;
+  ytd_hifp_paid_fen?: Fen;
+  ytd_hifob_paid_fen?: Fen;
+  ytd_si_base_fen?: Fen;
+  ytd_hifmi_paid_fen?: Fen;
+  ytd_maf_paid_fen?: Fen;
+  acct_balance_fen?: Fen;
+  acct_used_flag?: '0' | '1' | string;
+  cvlserv_flag?: '0' | '1' | string;
+  aid_eligible?: boolean;
+  [extra: string]: unknown;
+}
+
+export interface PresettleInput {
+  params: PolicyParams;
+  person: Person;
+  fee_items: FeeItem[];
+}
+
+export interface ItemResult {
+  feedetl_sn: string;
+  det_item_fee_sumamt: Fen;
+  fulamt_ownpay_amt: Fen;
+  overlmt_amt: Fen;
+  preselfpay_amt: Fen;
+  inscp_scp_amt: Fen;
+}
+
+export interface Setlinfo {
+  medfee_sumamt: Fen;
+  fulamt_ownpay_amt: Fen;
+  overlmt_selfpay: Fen;
+  preselfpay_amt: Fen;
+  inscp_scp_amt: Fen;
+  act_pay_dedc: Fen;
+  hifp_pay: Fen;
+  pool_prop_selfpay: Decimal;
+  cvlserv_pay: Fen;
+  hifes_pay: Fen;
+  hifmi_pay: Fen;
+  hifob_pay: Fen;
+  maf_pay: Fen;
+  oth_pay: Fen;
+  fund_pay_sumamt: Fen;
+  psn_part_amt: Fen;
+  acct_pay: Fen;
+  psn_cash_pay: Fen;
+  hosp_part_amt: Fen;
+  balc: Fen;
+  acct_mulaid_pay: Fen;
+}
+
+export interface SetldetailRow {
+  fund_pay_type: string;
+  fund_pay_type_name: string;
+  fund_payamt: Fen;
+  inscp_scp_amt: Fen;
+}
+
+export interface PresettleResult {
+  items: ItemResult[];
+  setlinfo: Setlinfo;
+  setldetail: SetldetailRow[];
+  /** net det_item_fee_sumamt per med_chrgitm_type */
+  invoice_categories: Record<string, Fen>;
+}
+
+export interface ClassifyResult {
+  items: ItemResult[];
+  invoice_categories: Record<string, Fen>;
+  totals: {
+    medfee_sumamt: Fen;
+    fulamt_ownpay_amt: Fen;
+    overlmt_selfpay: Fen;
+    preselfpay_amt: Fen;
+    inscp_scp_amt: Fen;
+    hosp_part_amt: Fen;
+  };
+}
+
+export interface FieldCheck {
+  name: string;
+  type: string; // C(n) CB(n) N(p,s) D DT D8 DT14 T17
+  value: unknown;
+  required?: boolean;
+}
+
+export type ValidateInput =
+  | { fields: FieldCheck[] }
+  | { schema: Record<string, string>; required?: string[]; data: Record<string, unknown> };
+
+export interface FieldError {
+  name: string;
+  status: number;
+  code: string;
+  message_zh: string;
+  message_en: string;
+  detail?: string;
+}
+
+export interface ValidateResult {
+  ok: boolean;
+  errors: FieldError[];
+}
+
+/** JSON form of an XML document: {"<root>": value}; see core-asm/README.md. */
+export type XmlJson = { [root: string]: unknown };
+/** JSON form of an INI document: section -> {key: value} or list of lines. */
+export type IniJson = Record<string, Record<string, string> | string[]>;
+/** Records of fields: "a|b$c" -> [["a","b"],["c"]]. */
+export type PipeRecords = string[][];
+
+export interface CoreErrorJson {
+  status: number;
+  code: string;
+  message_zh: string;
+  message_en: string;
+  pos?: number;
+  line?: number;
+  col?: number;
+  detail?: string;
+}
+
+export interface CoreVersion {
+  name: string;
+  version: string;
+  abi: number;
+}
+
+export interface Codecs {
+  json: {
+    /** validates and parses (numbers with JS semantics; use normalize to keep exact text) */
+    parse(text: string | Uint8Array): unknown;
+    /** validates; returns compact JSON with strings and numbers verbatim */
+    normalize(text: string | Uint8Array): string;
+    /** validates; returns JSON indented by two spaces */
+    print(text: string | Uint8Array): string;
+  };
+  xml: {
+    parse(bytes: Uint8Array | string): XmlJson;
+    print(doc: XmlJson, options?: { encoding?: 'GBK' | 'UTF-8' }): Uint8Array;
+  };
+  ini: {
+    parse(bytes: Uint8Array): IniJson;
+    print(doc: IniJson): Uint8Array;
+  };
+  pipe: {
+    parse(bytes: Uint8Array): PipeRecords;
+    print(records: (string | number)[][]): Uint8Array;
+  };
+}
+
+export interface Gbk {
+  encode(text: string): Uint8Array;
+  decode(bytes: Uint8Array): string;
+}
+
+export interface Core {
+  version(): CoreVersion;
+  presettle(input: PresettleInput): PresettleResult;
+  classify(input: { fee_items: FeeItem[] }): ClassifyResult;
+  validate(input: ValidateInput): ValidateResult;
+  gbk: Gbk;
+  codec: Codecs;
+  /** One raw ABI call: op code and input bytes in, result bytes out; throws YibaoError. */
+  raw(op: number, input: Uint8Array): Uint8Array;
+}

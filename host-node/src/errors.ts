@@ -1,0 +1,47 @@
+// The one error class of the hosts. `code` is the stable name (core status names plus a few host ones);
+// the message carries Chinese and English.
+import type { CoreErrorJson } from './contract.js';
+
+export const HOST_ERRORS = {
+  TRAP: { status: 1000, zh: '核心模块异常中止，已重新加载', en: 'core module trapped and was reloaded' },
+  IO_ERROR: { status: 1001, zh: '读取或写入文件失败', en: 'file could not be read or written' },
+  USAGE: { status: 1002, zh: '命令用法错误', en: 'invalid command usage' },
+  BAD_INPUT: { status: 1003, zh: '输入无效', en: 'invalid input' },
+} as const;
+
+export type HostErrorCode = keyof typeof HOST_ERRORS;
+
+export class YibaoError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  readonly detail?: string;
+  readonly pos?: number;
+  readonly line?: number;
+  readonly col?: number;
+
+  constructor(e: CoreErrorJson, options?: { cause?: unknown }) {
+    const detail = e.detail ? ` (${e.detail})` : '';
+    const where = e.line !== undefined ? ` [line ${e.line}, col ${e.col}]` : e.pos !== undefined ? ` [byte ${e.pos}]` : '';
+    super(`${e.message_zh} / ${e.message_en}${detail}${where}`, options);
+    this.name = 'YibaoError';
+    this.code = e.code;
+    this.status = e.status;
+    this.messageZh = e.message_zh;
+    this.messageEn = e.message_en;
+    this.detail = e.detail;
+    this.pos = e.pos;
+    this.line = e.line;
+    this.col = e.col;
+  }
+
+  static host(code: HostErrorCode, detail?: string, cause?: unknown): YibaoError {
+    const h = HOST_ERRORS[code];
+    return new YibaoError({ status: h.status, code, message_zh: h.zh, message_en: h.en, detail }, { cause });
+  }
+
+  toJSON(): { code: string; status: number; message: string; detail?: string; pos?: number; line?: number; col?: number } {
+    return { code: this.code, status: this.status, message: this.message, detail: this.detail, pos: this.pos, line: this.line, col: this.col };
+  }
+}
