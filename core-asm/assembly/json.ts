@@ -290,7 +290,9 @@ function parseObject(depth: i32): i32 {
 export function jStrEq(i: i32, key: string): bool {
   const s = <usize>jA(i), e = <usize>jB(i);
   const n = key.length;
-  if (jC(i) != 0) return decodedEq(s, e, key);
+  // an escaped key is at most 6 raw bytes per UTF-16 unit (\uXXXX); the guard keeps huge escaped
+  // keys from reaching the (allocating) slow path
+  if (jC(i) != 0) return <i32>(e - s) <= 6 * n && decodedEq(s, e, key);
   if (<i32>(e - s) != n) return false;
   for (let k = 0; k < n; k++) {
     if (<u32>load<u8>(s + <usize>k) != <u32>key.charCodeAt(k)) return false;
@@ -345,40 +347,54 @@ export function kindName(kind: u32): string {
   }
 }
 
-/** Decodes a JSON string range (with escapes) into an AS string. Slow path; used for messages and keys. */
+/** Decodes a JSON string range (with escapes) into an AS string, in linear time (UTF-16 scratch buffer). */
 export function jStrValue(s: usize, e: usize, hasEsc: bool): string {
-  let r = '';
+  const cap = <usize>(e - s) * 2 + 2; // one UTF-16 unit per input byte at most, surrogate pairs included
+  const buf = heap.alloc(cap);
+  let n: usize = 0;
   let q = s;
   while (q < e) {
     let c = <u32>load<u8>(q);
-    if (c == 92 && hasEsc) {
+    if (c == 92 && hasEsc && q + 1 < e) {
       const x = <u32>load<u8>(q + 1);
       q += 2;
-      if (x == 110) r += '\n';
-      else if (x == 116) r += '\t';
-      else if (x == 114) r += '\r';
-      else if (x == 98) r += '\b';
-      else if (x == 102) r += '\f';
+      let v: u32 = x;
+      if (x == 110) v = 10;
+      else if (x == 116) v = 9;
+      else if (x == 114) v = 13;
+      else if (x == 98) v = 8;
+      else if (x == 102) v = 12;
       else if (x == 117) {
-        let v: u32 = 0;
-        for (let k: usize = 0; k < 4; k++) {
+        v = 0;
+        for (let k: usize = 0; k < 4 && q + k < e; k++) {
           const h = <u32>load<u8>(q + k);
-          v = (v << 4) | ((h - 48) < 10 ? h - 48 : (h | 32) - 87);
+          v = (v << 4) | ((h - 48) < 10 ? h - 48 : ((h | 32) - 87) & 15);
         }
         q += 4;
-        r += String.fromCharCode(<i32>v);
-      } else r += String.fromCharCode(<i32>x);
+      }
+      store<u16>(buf + (n << 1), <u16>v);
+      n++;
       continue;
     }
-    if (c < 0x80) { r += String.fromCharCode(<i32>c); q++; continue; }
-    const n = utf8Seq(q, e);
-    if (n == 2) c = ((c & 0x1F) << 6) | (<u32>load<u8>(q + 1) & 63);
-    else if (n == 3) c = ((c & 0x0F) << 12) | ((<u32>load<u8>(q + 1) & 63) << 6) | (<u32>load<u8>(q + 2) & 63);
-    else if (n == 4) c = ((c & 0x07) << 18) | ((<u32>load<u8>(q + 1) & 63) << 12) | ((<u32>load<u8>(q + 2) & 63) << 6) | (<u32>load<u8>(q + 3) & 63);
-    else { c = 0xFFFD; }
-    r += String.fromCodePoint(<i32>c);
-    q += <usize>(n > 0 ? n : 1);
+    if (c < 0x80) { store<u16>(buf + (n << 1), <u16>c); n++; q++; continue; }
+    const m = utf8Seq(q, e);
+    if (m == 2) c = ((c & 0x1F) << 6) | (<u32>load<u8>(q + 1) & 63);
+    else if (m == 3) c = ((c & 0x0F) << 12) | ((<u32>load<u8>(q + 1) & 63) << 6) | (<u32>load<u8>(q + 2) & 63);
+    else if (m == 4) c = ((c & 0x07) << 18) | ((<u32>load<u8>(q + 1) & 63) << 12) | ((<u32>load<u8>(q + 2) & 63) << 6) | (<u32>load<u8>(q + 3) & 63);
+    else c = 0xFFFD;
+    if (c >= 0x10000) {
+      c -= 0x10000;
+      store<u16>(buf + (n << 1), <u16>(0xD800 + (c >> 10)));
+      store<u16>(buf + (n << 1) + 2, <u16>(0xDC00 + (c & 0x3FF)));
+      n += 2;
+    } else {
+      store<u16>(buf + (n << 1), <u16>c);
+      n++;
+    }
+    q += <usize>(m > 0 ? m : 1);
   }
+  const r = String.UTF16.decodeUnsafe(buf, n << 1);
+  heap.free(buf);
   return r;
 }
 
