@@ -213,3 +213,8 @@ export function fail(code: i32, pos: i32, detail: string): i32 {
   }
   return code;
 }
+
+/** Prefixes the pending error's detail (used to attach a JSON path only on the failure path). */
+export function prefixErrDetail(prefix: string): void {
+  errDetail = prefix + errDetail;
+}

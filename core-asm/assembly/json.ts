@@ -68,7 +68,7 @@ export function jInputBase(): usize { return base; }
 
 /** Releases a large tape after a call. */
 export function jRelease(): void {
-  if (tapeCap > 65536) { heap.free(tape); tape = 0; tapeCap = 0; }
+  if (tapeCap > 262144) { heap.free(tape); tape = 0; tapeCap = 0; } // keep up to 4 MB between calls
   tapeLen = 0;
 }
 

@@ -48,8 +48,19 @@ export function outBytes(src: usize, n: i32): void {
 export function outLit(s: string): void {
   const n = s.length;
   outEnsure(n * 3);
-  for (let i = 0; i < n; i++) {
-    let c = <i32>s.charCodeAt(i);
+  const sp = changetype<usize>(s);
+  // ASCII fast path: literals and keys are plain ASCII
+  let i = 0;
+  let dst = outPtr + <usize>outLen;
+  while (i < n) {
+    const c = <u32>load<u16>(sp + (<usize>i << 1));
+    if (c >= 0x80) break;
+    store<u8>(dst++, <u8>c);
+    i++;
+  }
+  outLen += i;
+  for (; i < n; i++) {
+    let c = <i32>load<u16>(sp + (<usize>i << 1));
     if (c < 0x80) { outByteU(c); continue; }
     if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) {
       const d = <i32>s.charCodeAt(i + 1);

@@ -7,7 +7,7 @@
 
 import {
   fail, E_MISSING_FIELD, E_WRONG_TYPE, E_BAD_ENUM, E_BAD_INTEGER, E_NEGATIVE_AMOUNT, E_BAD_RATIO,
-  E_NET_NEGATIVE_BILL, E_DUPLICATE_SN, E_IDENTITY, E_BAD_PARAM, E_OVERFLOW, errCode,
+  E_NET_NEGATIVE_BILL, E_DUPLICATE_SN, E_IDENTITY, E_BAD_PARAM, E_OVERFLOW, errCode, prefixErrDetail,
 } from './errors';
 import { jsonParse, jKind, jA, jB, jC, jNext, jGet, jPos, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
 import { parseDecimal, decM, decS, mulDivRound, mres, add, sub, scaleUp, min64, max64, POW10, overflowed, clearOverflow } from './money';
@@ -49,6 +49,13 @@ function nodeDec(v: i32, maxScale: i32, what: string): i32 {
   if (k != K_NUM && k != K_STR) return fail(E_WRONG_TYPE, jPos(v), what + ' must be a decimal number or string');
   if (k == K_STR && jC(v) != 0) return fail(E_WRONG_TYPE, jPos(v), what + ' must be a plain decimal');
   return parseDecimal(<usize>jA(v), <usize>jB(v), maxScale, jPos(v), what);
+}
+
+/** nodeDec for fee item i: the JSON path is only built when the value is bad. */
+function itemDec(v: i32, maxScale: i32, i: i32, key: string): i32 {
+  const st = nodeDec(v, maxScale, '');
+  if (st != 0) prefixErrDetail(itemPath(i, key));
+  return st;
 }
 
 // ratio registers
@@ -341,16 +348,16 @@ function classifyLines(items: i32): i32 {
     const lv = code2(vLv);
     if (lv < 1 || lv > 3) return fail(E_BAD_ENUM, jPos(vLv), itemPath(i, 'chrgitm_lv') + ' must be 01, 02 or 03');
 
-    if (nodeDec(vPric, 6, itemPath(i, 'pric')) != 0) return errCode;
+    if (itemDec(vPric, 6, i, 'pric') != 0) return errCode;
     const pm = decM, ps = decS;
     if (pm < 0) return fail(E_NEGATIVE_AMOUNT, jPos(vPric), itemPath(i, 'pric') + ' (refunds use a negative cnt)');
-    if (nodeDec(vCnt, 4, itemPath(i, 'cnt')) != 0) return errCode;
+    if (itemDec(vCnt, 4, i, 'cnt') != 0) return errCode;
     const cm = decM, cs = decS;
 
     // amount: the value sent, else rhu(100 * pric * cnt)
     let amt: i64;
     if (vAmt >= 0) {
-      if (nodeDec(vAmt, 2, itemPath(i, 'det_item_fee_sumamt')) != 0) return errCode;
+      if (itemDec(vAmt, 2, i, 'det_item_fee_sumamt') != 0) return errCode;
       amt = scaleUp(decM, 2 - decS);
       if ((amt < 0) != (cm < 0) && amt != 0 && cm != 0)
         return fail(E_BAD_PARAM, jPos(vAmt), itemPath(i, 'det_item_fee_sumamt') + ' must have the sign of cnt');
@@ -374,7 +381,7 @@ function classifyLines(items: i32): i32 {
     } else {
       let allowed = amt;
       if (vCap >= 0) {
-        if (nodeDec(vCap, 6, itemPath(i, 'pric_uplmt_amt')) != 0) return errCode;
+        if (itemDec(vCap, 6, i, 'pric_uplmt_amt') != 0) return errCode;
         const capM = decM, capS = decS;
         if (capM < 0) return fail(E_NEGATIVE_AMOUNT, jPos(vCap), itemPath(i, 'pric_uplmt_amt'));
         if (cmpDec(pm, ps, capM, capS) > 0) {
@@ -386,7 +393,7 @@ function classifyLines(items: i32): i32 {
       if ((amt >= 0 && allowed > amt) || (amt < 0 && allowed < amt)) allowed = amt;
       over = sub(amt, allowed);
       if (vProp >= 0) {
-        if (nodeRatio(vProp, itemPath(i, 'selfpay_prop')) != 0) return errCode;
+        if (nodeRatio(vProp, '') != 0) { prefixErrDetail(itemPath(i, 'selfpay_prop')); return errCode; }
         if (lv == 1 && rM != 0) {
           // 甲类 carries selfpay_prop 0; a non-zero value is still applied as sent (regional catalogues)
         }
