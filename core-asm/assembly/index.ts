@@ -12,7 +12,7 @@ import { outPtr, outLen, outReset, outLit, outJsonStr, outI64, outByte } from '.
 import { errCode, errPos, errDetail, resetError, fail, errName, errZh, errEn, E_UNKNOWN_OP, E_INTERNAL } from './errors';
 import { jRelease } from './json';
 import { opPresettle, opClassify } from './presettle';
-import { opJsonParse, opJsonPrint } from './jsonops';
+import { opJsonParse, opJsonPrint, opJsonNumbersAsStrings } from './jsonops';
 import { opGbkDecode, opGbkEncode } from './gbk';
 import { opXmlParse, opXmlPrint, opXmlPrintUtf8 } from './xml';
 import { opIniParse, opIniPrint } from './ini';
@@ -29,6 +29,7 @@ export const OP_GBK_DECODE: i32 = 10;
 export const OP_GBK_ENCODE: i32 = 11;
 export const OP_JSON_PARSE: i32 = 20;
 export const OP_JSON_PRINT: i32 = 21;
+export const OP_JSON_NUMBERS_AS_STRINGS: i32 = 22;
 export const OP_XML_PARSE: i32 = 30;
 export const OP_XML_PRINT: i32 = 31;
 export const OP_XML_PRINT_UTF8: i32 = 32;
@@ -81,6 +82,7 @@ function dispatch(op: i32, ptr: usize, len: i32): i32 {
     case OP_GBK_ENCODE: return opGbkEncode(ptr, len);
     case OP_JSON_PARSE: return opJsonParse(ptr, len);
     case OP_JSON_PRINT: return opJsonPrint(ptr, len);
+    case OP_JSON_NUMBERS_AS_STRINGS: return opJsonNumbersAsStrings(ptr, len);
     case OP_XML_PARSE: return opXmlParse(ptr, len);
     case OP_XML_PRINT: return opXmlPrint(ptr, len);
     case OP_XML_PRINT_UTF8: return opXmlPrintUtf8(ptr, len);

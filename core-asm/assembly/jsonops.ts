@@ -11,6 +11,19 @@ export function opJsonParse(ptr: usize, len: i32): i32 {
   return 0;
 }
 
+/** op 22: compact JSON with every number turned into a string of its verbatim text (4.52 -> "4.52"),
+ *  so JS hosts can read amounts from a center's reply without a binary float ever holding money. */
+export function opJsonNumbersAsStrings(ptr: usize, len: i32): i32 {
+  const st = jsonParse(ptr, len);
+  if (st != 0) return st;
+  numbersAsStrings = true;
+  writeNode(0, -1, 0);
+  numbersAsStrings = false;
+  return 0;
+}
+
+let numbersAsStrings = false;
+
 export function opJsonPrint(ptr: usize, len: i32): i32 {
   const st = jsonParse(ptr, len);
   if (st != 0) return st;
@@ -35,7 +48,9 @@ export function writeNode(i: i32, indent: i32, level: i32): i32 {
     return i + 1;
   }
   if (k == K_NUM) {
+    if (numbersAsStrings) outByte(34);
     outBytes(<usize>jA(i), <i32>(jB(i) - jA(i)));
+    if (numbersAsStrings) outByte(34);
     return i + 1;
   }
   if (k == K_NULL) { outLit('null'); return i + 1; }

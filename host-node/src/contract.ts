@@ -180,6 +180,8 @@ export interface Codecs {
     normalize(text: string | Uint8Array): string;
     /** validates; returns JSON indented by two spaces */
     print(text: string | Uint8Array): string;
+    /** validates and parses with every number as its verbatim string ("4.52"): exact money from a center */
+    parseExact(text: string | Uint8Array): unknown;
   };
   xml: {
     parse(bytes: Uint8Array | string): XmlJson;

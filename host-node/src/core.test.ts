@@ -74,3 +74,10 @@ describe('host-node API', () => {
     expect(core.validate({ fields: [{ name: 'd', type: 'D', value: '2024-02-30' }] }).ok).toBe(false);
   });
 });
+
+describe('exact JSON for amounts from a center', () => {
+  it('parseExact keeps every number as its verbatim text', () => {
+    const core = createCore();
+    expect(core.codec.json.parseExact('{"balc":1373.63,"n":[0,-0.10,1e2],"s":"x"}')).toEqual({ balc: '1373.63', n: ['0', '-0.10', '1e2'], s: 'x' });
+  });
+});

@@ -73,6 +73,7 @@ export function createCore(options: { wasm?: Uint8Array | WebAssembly.Module } =
         parse: (t) => JSON.parse(text(OP.jsonParse, t)),
         normalize: (t) => text(OP.jsonParse, t),
         print: (t) => text(OP.jsonPrint, t),
+        parseExact: (t) => JSON.parse(text(OP.jsonNumbersAsStrings, t)),
       },
       xml: {
         parse: (b) => JSON.parse(text(OP.xmlParse, b)) as XmlJson,

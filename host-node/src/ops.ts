@@ -8,6 +8,7 @@ export const OP = {
   gbkEncode: 11,
   jsonParse: 20,
   jsonPrint: 21,
+  jsonNumbersAsStrings: 22,
   xmlParse: 30,
   xmlPrint: 31,
   xmlPrintUtf8: 32,
