@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['core-asm/test/**/*.test.ts', 'host-node/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['core-asm/test/**/*.test.ts', 'host-node/src/**/*.test.ts', 'plugins/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/*.case.test.ts'],
     testTimeout: 60000,
     hookTimeout: 120000,
     pool: 'forks',

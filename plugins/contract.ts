@@ -151,3 +151,20 @@ export interface PluginOptions {
 }
 
 export type PluginFactory = (options: PluginOptions) => Plugin;
+
+/** Raw HTTP answer of a transport. */
+export interface WireResponse {
+  status: number;
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** What a host's transport offers the client (HTTP today; file exchange and the bridge later). */
+export interface Transport {
+  post(req: WireRequest): Promise<WireResponse>;
+  upload?(req: WireRequest, file: { name: string; bytes: Uint8Array }): Promise<WireResponse>;
+  download?(
+    req: WireRequest,
+    onProgress?: (received: number, total: number | null) => void,
+  ): Promise<{ kind: 'file'; bytes: Uint8Array } | { kind: 'json'; body: Uint8Array }>;
+}

@@ -7,6 +7,10 @@ export const HOST_ERRORS = {
   IO_ERROR: { status: 1001, zh: '读取或写入文件失败', en: 'file could not be read or written' },
   USAGE: { status: 1002, zh: '命令用法错误', en: 'invalid command usage' },
   BAD_INPUT: { status: 1003, zh: '输入无效', en: 'invalid input' },
+  BAD_REPLY: { status: 1004, zh: '医保中心返回的报文无法解析（交易结果未知）', en: 'the center\'s reply could not be read (outcome unknown)' },
+  CENTER_ERROR: { status: 1005, zh: '医保中心返回业务错误', en: 'the insurance center returned a business error' },
+  NOT_SUPPORTED: { status: 1006, zh: '该地区不支持此交易', en: 'this region does not support the operation' },
+  STATE_ERROR: { status: 1007, zh: '本地状态存储错误', en: 'local state store error' },
 } as const;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

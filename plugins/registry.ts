@@ -1,0 +1,14 @@
+// The regions yibao knows. One plugin = one factory with a manifest.
+import type { PluginFactory } from './contract.js';
+import { createSichuanPlugin, createNationalPlugin } from './national/index.js';
+
+export const PLUGINS: Record<string, PluginFactory> = {
+  sichuan: createSichuanPlugin,
+  national: createNationalPlugin,
+};
+
+export function pluginFactory(region: string): PluginFactory {
+  const f = PLUGINS[region];
+  if (!f) throw new Error(`unknown region "${region}" (known: ${Object.keys(PLUGINS).join(', ')})`);
+  return f;
+}
