@@ -192,6 +192,26 @@ describe('native (wasm2c) vs V8: byte-identical results', () => {
     }
   });
 
+  it('ops 60-62 sha256 / hmac_sha1 / hmac_sha256: same digests and the same errors', () => {
+    const core = loadCore();
+    const bytes = new Uint8Array(200_000).map((_, i) => (i * 131 + 7) & 255);
+    for (const input of [new Uint8Array(0), new TextEncoder().encode('abc'), bytes]) {
+      expect(both(core, 60, input).js.rc).toBe(32);
+    }
+    const hmacInputs = [
+      JSON.stringify({ key: '', data: '' }),
+      JSON.stringify({ key: 'k'.repeat(100), data: '医保 \u00e9 \ud83d\ude00 ' + 'x'.repeat(5000) }),
+      JSON.stringify({ key_hex: 'aa'.repeat(131), data_hex: '00ff'.repeat(40) }),
+    ];
+    for (const input of hmacInputs) {
+      expect(both(core, 61, input).js.rc).toBe(20);
+      expect(both(core, 62, input).js.rc).toBe(32);
+    }
+    for (const bad of ['', '{"key":1,"data":""}', '{"key":"a","key":"b","data":""}', '{"key_hex":"0g","data":""}']) {
+      expect(both(core, 61, bad).js.rc).toBeLessThan(0);
+    }
+  });
+
   it('error case: op 1 with malformed JSON gives the same error JSON and a negative status', () => {
     for (const bad of ['{"params": {', '{bad', '', '[1,2']) {
       const core = loadCore();

@@ -18,6 +18,7 @@ import { opXmlParse, opXmlPrint, opXmlPrintUtf8 } from './xml';
 import { opIniParse, opIniPrint } from './ini';
 import { opPipeParse, opPipePrint } from './pipe';
 import { opValidate } from './validate';
+import { opSha256, opHmacSha1, opHmacSha256 } from './hash';
 
 export const VERSION = '0.1.0';
 
@@ -37,6 +38,9 @@ export const OP_INI_PARSE: i32 = 40;
 export const OP_INI_PRINT: i32 = 41;
 export const OP_PIPE_PARSE: i32 = 50;
 export const OP_PIPE_PRINT: i32 = 51;
+export const OP_SHA256: i32 = 60;
+export const OP_HMAC_SHA1: i32 = 61;
+export const OP_HMAC_SHA256: i32 = 62;
 export const OP_TRAP: i32 = 99;
 
 export function yb_alloc(len: i32): usize {
@@ -90,6 +94,9 @@ function dispatch(op: i32, ptr: usize, len: i32): i32 {
     case OP_INI_PRINT: return opIniPrint(ptr, len);
     case OP_PIPE_PARSE: return opPipeParse(ptr, len);
     case OP_PIPE_PRINT: return opPipePrint(ptr, len);
+    case OP_SHA256: return opSha256(ptr, len);
+    case OP_HMAC_SHA1: return opHmacSha1(ptr, len);
+    case OP_HMAC_SHA256: return opHmacSha256(ptr, len);
     case OP_TRAP: unreachable(); return E_INTERNAL;
     default: return fail(E_UNKNOWN_OP, -1, 'op ' + op.toString());
   }

@@ -202,6 +202,23 @@ export interface Gbk {
   decode(bytes: Uint8Array): string;
 }
 
+/** Bytes, or text hashed as its UTF-8 bytes. */
+export type HashInput = string | Uint8Array;
+
+/** Signing primitives computed by the core (ops 60–62); digests are raw bytes, see hex/base64. */
+export interface Hash {
+  /** SHA-256 (op 60): 32 bytes */
+  sha256(input: HashInput): Uint8Array;
+  /** HMAC-SHA1 (op 61): 20 bytes */
+  hmacSha1(key: HashInput, data: HashInput): Uint8Array;
+  /** HMAC-SHA256 (op 62): 32 bytes */
+  hmacSha256(key: HashInput, data: HashInput): Uint8Array;
+  /** hex of bytes, lower case unless 'upper' */
+  hex(bytes: Uint8Array, letterCase?: 'lower' | 'upper'): string;
+  /** standard base64 with padding (RFC 4648 §4) */
+  base64(bytes: Uint8Array): string;
+}
+
 export interface Core {
   version(): CoreVersion;
   presettle(input: PresettleInput): PresettleResult;
@@ -209,6 +226,7 @@ export interface Core {
   validate(input: ValidateInput): ValidateResult;
   gbk: Gbk;
   codec: Codecs;
+  hash: Hash;
   /** One raw ABI call: op code and input bytes in, result bytes out; throws YibaoError. */
   raw(op: number, input: Uint8Array): Uint8Array;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Core, CoreErrorJson, XmlJson, IniJson, PipeRecords } from './contract.js';
 import { OP } from './ops.js';
 import { YibaoError } from './errors.js';
+import { toHex, toBase64 } from './encoding.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -57,6 +58,15 @@ export function createCore(options: { wasm?: Uint8Array | WebAssembly.Module } =
   const bytes = (x: string | Uint8Array) => (typeof x === 'string' ? enc.encode(x) : x);
   const text = (op: number, input: string | Uint8Array) => dec.decode(raw(op, bytes(input)));
   const json = <T>(op: number, input: unknown): T => JSON.parse(text(op, JSON.stringify(input))) as T;
+  // HMAC ops take {key, data}: strings go as JSON strings (hashed as UTF-8), bytes as key_hex / data_hex
+  const hmac = (op: number, key: string | Uint8Array, data: string | Uint8Array): Uint8Array => {
+    const args: Record<string, string> = {};
+    if (typeof key === 'string') args.key = key;
+    else args.key_hex = toHex(key);
+    if (typeof data === 'string') args.data = data;
+    else args.data_hex = toHex(data);
+    return raw(op, enc.encode(JSON.stringify(args)));
+  };
 
   return {
     version: () => JSON.parse(text(OP.version, '')),
@@ -64,6 +74,13 @@ export function createCore(options: { wasm?: Uint8Array | WebAssembly.Module } =
     classify: (input) => json(OP.classify, input),
     validate: (input) => json(OP.validate, input),
     raw,
+    hash: {
+      sha256: (input) => raw(OP.sha256, bytes(input)),
+      hmacSha1: (key, data) => hmac(OP.hmacSha1, key, data),
+      hmacSha256: (key, data) => hmac(OP.hmacSha256, key, data),
+      hex: toHex,
+      base64: toBase64,
+    },
     gbk: {
       encode: (s) => raw(OP.gbkEncode, enc.encode(s)),
       decode: (b) => dec.decode(raw(OP.gbkDecode, b)),

@@ -11,6 +11,25 @@ export const HOST_ERRORS = {
   CENTER_ERROR: { status: 1005, zh: '医保中心返回业务错误', en: 'the insurance center returned a business error' },
   NOT_SUPPORTED: { status: 1006, zh: '该地区不支持此交易', en: 'this region does not support the operation' },
   STATE_ERROR: { status: 1007, zh: '本地状态存储错误', en: 'local state store error' },
+  // Transport (host-node/src/transport-http.ts). TIMEOUT, NETWORK and HTTP mean OUTCOME UNKNOWN: the request
+  // may or may not have reached the center and been executed. Never retry a money-moving call blindly
+  // (2207/2208/2304/2305/2102/2103 …): resolve it by query (5203/5204) or reverse it with 2601 冲正 using the
+  // original msgid (wire-formats §1.4). Calls that move no money can simply be repeated.
+  /** no complete response within the configured time — outcome unknown */
+  TRANSPORT_TIMEOUT: { status: 1010, zh: '医保中心响应超时，交易结果未知', en: 'insurance center timed out; outcome unknown' },
+  /** connection refused/reset, DNS, TLS … — outcome unknown (a reset may come after the center executed it) */
+  TRANSPORT_NETWORK: { status: 1011, zh: '网络通信失败，交易结果未知', en: 'network failure; outcome unknown' },
+  /** the gateway/center answered with a non-2xx HTTP status (detail has it) — outcome unknown */
+  TRANSPORT_HTTP: { status: 1012, zh: '医保中心返回 HTTP 错误状态，交易结果未知', en: 'insurance center returned an HTTP error status; outcome unknown' },
+  /** endpoint/signing configuration missing or invalid (nothing was sent) */
+  TRANSPORT_CONFIG: { status: 1013, zh: '通信配置错误，请求未发送', en: 'transport configuration is invalid; nothing was sent' },
+  // Catalogs (host-node/src/catalog.ts)
+  /** the downloaded catalog archive is not a zip with exactly one .txt entry */
+  CATALOG_ARCHIVE: { status: 1020, zh: '目录文件压缩包无效', en: 'catalog archive is invalid' },
+  /** the catalog TXT cannot be read (not UTF-8, missing key …) */
+  CATALOG_FILE: { status: 1021, zh: '目录文件内容无效', en: 'catalog file is malformed' },
+  /** the center refused the catalog transaction (infcode ≠ 0) or returned no file query number */
+  CATALOG_SYNC: { status: 1022, zh: '目录下载失败', en: 'catalog download failed' },
 } as const;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

@@ -16,6 +16,9 @@ export const OP = {
   iniPrint: 41,
   pipeParse: 50,
   pipePrint: 51,
+  sha256: 60,
+  hmacSha1: 61,
+  hmacSha256: 62,
   trap: 99,
 } as const;
 
