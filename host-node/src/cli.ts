@@ -4,6 +4,7 @@ import { createCore } from './core.js';
 import { YibaoError } from './errors.js';
 import { renderSlip } from './slip.js';
 import type { PresettleInput } from './contract.js';
+import { netCommand, NET_COMMANDS } from './cli-net.js';
 
 const USAGE = `用法 / usage:
   yibao presettle FILE|-            pre-settle {params, person, fee_items}; JSON result on stdout
@@ -13,6 +14,14 @@ const USAGE = `用法 / usage:
   yibao gbk encode|decode           stdin -> stdout (UTF-8 <-> GBK)
   yibao codec json|xml|ini|pipe parse|print [--utf8]
                                     stdin -> stdout; parse gives JSON, print takes JSON
+  yibao call INFNO --region R --endpoint URL [--input FILE|-] [--state DIR] [--config FILE]
+                                    one transaction; prints the reply envelope; exit 0 when infcode is 0
+  yibao settle --region R (--endpoint URL | --sandbox) [--inpatient] --bill FILE [--slip] [--state DIR]
+                                    the whole flow for one bill; prints {setl_id, mdtrt_id, setlinfo} (fen)
+  yibao sandbox --region R [--port N] [--fault delay:MS|drop-after-commit:P|http-500:P|malformed:P]...
+                                    the region's simulated center; first line: listening http://127.0.0.1:PORT
+  yibao catalog sync INFNO --endpoint URL --db FILE [--region R] [--state DIR]
+                                    download a catalog (1301-1319 via 9102) into SQLite, with progress
   yibao version`;
 
 function readInput(file: string | undefined): Buffer {
@@ -28,7 +37,8 @@ function out(data: string | Uint8Array): void {
   process.stdout.write(data);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
+  if (NET_COMMANDS.has(argv[0] ?? '')) return netCommand(argv);
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const [cmd, sub, sub2] = args;
@@ -94,7 +104,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   const err = e instanceof YibaoError ? e : YibaoError.host('BAD_INPUT', String((e as Error)?.message ?? e), e);
   process.stderr.write(JSON.stringify({ code: err.code, message: err.message, status: err.status, detail: err.detail, pos: err.pos }) + '\n');

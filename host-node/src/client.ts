@@ -26,6 +26,8 @@ export interface ClientOptions {
 export interface CallResult extends Reply {
   infno: string;
   msgid: string;
+  /** the reply body as received */
+  text?: string;
 }
 
 /** Amount fields of setlinfo: fen inside yibao, yuan on the wire. */
@@ -170,7 +172,7 @@ export class Client {
     const res = await this.transport.post(req);
     const reply = this.plugin.decode(res.body);
     this.log?.({ kind: 'reply', infno: req.infno, msgid: req.msgid, body: maskMessage(reply.raw) });
-    return { ...reply, infno: req.infno, msgid: req.msgid };
+    return { ...reply, infno: req.infno, msgid: req.msgid, text: new TextDecoder().decode(res.body) };
   }
 
   /** Signs in (9001) and caches the sign_no for this operator. */
@@ -453,11 +455,11 @@ export class Client {
   }
 
   /** 2402 出院办理 */
-  async discharge(p: { mdtrt_id: string; psn_no: string; insutype: string; diagnoses: { code: string; name: string }[]; endtime?: string; dscg_way?: string; dept_code?: string; dept_name?: string }): Promise<void> {
+  async discharge(p: { mdtrt_id: string; psn_no: string; insutype: string; diagnoses: { code: string; name: string }[]; endtime?: string; dscg_way?: string; dept_code?: string; dept_name?: string; dr_code?: string; dr_name?: string }): Promise<void> {
     const endtime = p.endtime ?? this.timeText();
     await this.callOk(this.infno('discharge'), {
       dscginfo: { mdtrt_id: p.mdtrt_id, psn_no: p.psn_no, insutype: p.insutype, endtime, dise_codg: p.diagnoses[0]?.code ?? '', dise_name: p.diagnoses[0]?.name ?? '', oprn_oprt_code: '', oprn_oprt_name: '', fpsc_no: '', matn_type: '', birctrl_type: '', latechb_flag: '', geso_val: '', fetts: '', fetus_cnt: '', pret_flag: '', birctrl_matn_date: '', cop_flag: '', dscg_dept_codg: p.dept_code ?? '', dscg_dept_name: p.dept_name ?? '', dscg_bed: '', dscg_way: p.dscg_way ?? '1', die_date: '' },
-      diseinfo: p.diagnoses.map((d, i) => ({ mdtrt_id: p.mdtrt_id, psn_no: p.psn_no, diag_type: '1', maindiag_flag: i === 0 ? '1' : '0', diag_srt_no: String(i + 1), diag_code: d.code, diag_name: d.name, diag_dept: p.dept_name ?? '', dise_dor_no: '', dise_dor_name: '', diag_time: endtime })),
+      diseinfo: p.diagnoses.map((d, i) => ({ mdtrt_id: p.mdtrt_id, psn_no: p.psn_no, diag_type: '1', maindiag_flag: i === 0 ? '1' : '0', diag_srt_no: String(i + 1), diag_code: d.code, diag_name: d.name, diag_dept: p.dept_name ?? '', dise_dor_no: p.dr_code ?? '', dise_dor_name: p.dr_name ?? '', diag_time: endtime })),
     });
   }
 

@@ -18,6 +18,8 @@ export interface Bill {
   dept_name?: string;
   dr_code?: string;
   dr_name?: string;
+  /** inpatient bed number */
+  bed?: string;
   diagnoses?: { code: string; name: string }[];
   fee_items: FeeLine[];
   acct_used_flag?: string;
@@ -76,7 +78,7 @@ export async function inpatientSettle(client: Client, bill: Bill): Promise<FlowR
   const diagnoses = bill.diagnoses ?? [{ code: 'K35.800', name: '急性阑尾炎' }];
   const ipt_no = bill.ipt_otp_no ?? `ZY${Date.now()}`;
   const dept = { dept_code: bill.dept_code ?? 'A04', dept_name: bill.dept_name ?? '外科', dr_code: bill.dr_code ?? 'D0002', dr_name: bill.dr_name ?? '医师' };
-  const { mdtrt_id } = await client.admit({ psn_no: person.psn_no, insutype, credential: cred, ipt_no, med_type: bill.med_type ?? '21', diagnoses, ...dept });
+  const { mdtrt_id } = await client.admit({ psn_no: person.psn_no, insutype, credential: cred, ipt_no, med_type: bill.med_type ?? '21', diagnoses, bed: bill.bed ?? '1', ...dept });
   await client.uploadInpatientFees({ mdtrt_id, psn_no: person.psn_no, lines: bill.fee_items, ...dept });
   const p = { psn_no: person.psn_no, mdtrt_id, insutype, credential: cred, medfee_sumamt: billTotal(client, bill.fee_items), acct_used_flag: bill.acct_used_flag ?? '1' };
   const pre = await client.inpatientPresettle(p);

@@ -12,3 +12,8 @@ export {
 } from './catalog.js';
 export type { CatalogDb, CatalogLayout, CatalogRow, SyncCatalogOptions, SyncCatalogResult, StoredCatalogRow } from './catalog.js';
 export type * from './contract.js';
+export { createClient, Client } from './client.js';
+export { openState, memoryState } from './state.js';
+export { outpatientSettle, inpatientSettle, billTotal } from './flows.js';
+export { fenToYuan, yuanToFen } from './money.js';
+export { maskId, maskName, maskCard, maskMessage } from './mask.js';

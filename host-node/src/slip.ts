@@ -94,3 +94,45 @@ export function renderSlip(input: PresettleInput, r: PresettleResult): string {
   L.push('说明：预结算结果以医保中心正式结算为准。');
   return L.join('\n') + '\n';
 }
+
+/** The settlement slip printed after a real settlement (结算单). */
+export function renderSettlementSlip(
+  bill: { fee_items: { feedetl_sn: string; name?: string; med_list_codg?: string; pric: string | number; cnt: string | number }[] },
+  r: { setl_id: string; mdtrt_id: string; psn_no: string; setlinfo: Record<string, unknown>; setldetail: { fund_pay_type: string; fund_pay_type_name: string; fund_payamt: number }[] },
+  center: string,
+): string {
+  const s = r.setlinfo as Record<string, number | string | null>;
+  const n = (k: string) => Number(s[k] ?? 0);
+  const rule = '─'.repeat(60);
+  const L: string[] = [];
+  L.push('医保结算单');
+  L.push(`医保中心：${center}`);
+  L.push(`结算流水号 setl_id：${r.setl_id}    就诊号 mdtrt_id：${r.mdtrt_id}`);
+  L.push(`参保人：${maskNameShort(String(s.psn_name ?? ''))}  人员编号：${r.psn_no}  险种：${String(s.insutype ?? '')}  结算时间：${String(s.setl_time ?? '')}`);
+  L.push(rule);
+  L.push(padEnd('项目', 36) + padStart('单价', 10) + padStart('数量', 6));
+  for (const f of bill.fee_items) L.push(padEnd(clip(String(f.name ?? f.med_list_codg ?? ''), 35), 36) + padStart(String(f.pric), 10) + padStart(String(f.cnt), 6));
+  L.push(rule);
+  const line = (label: string, fen: number, indent = 0) => L.push(' '.repeat(indent) + padEnd(label, 40 - indent) + padStart(yuan(fen), 14) + ' 元');
+  line('医疗费总额', n('medfee_sumamt'));
+  line('全自费', n('fulamt_ownpay_amt'), 4);
+  line('超限价自费', n('overlmt_selfpay'), 4);
+  line('先行自付', n('preselfpay_amt'), 4);
+  line('符合政策范围', n('inscp_scp_amt'), 4);
+  line('起付线', n('act_pay_dedc'), 6);
+  line('基金支付合计', n('fund_pay_sumamt'));
+  for (const d of r.setldetail) if (d.fund_pay_type !== '310200' && d.fund_pay_type !== '999996') line(d.fund_pay_type_name || d.fund_pay_type, d.fund_payamt, 4);
+  line('个人负担合计', n('psn_part_amt'));
+  line('个人账户支付', n('acct_pay'), 4);
+  line('个人现金支付', n('psn_cash_pay'), 4);
+  if (n('hosp_part_amt') !== 0) line('医院负担', n('hosp_part_amt'));
+  L.push(rule);
+  line('应收现金', n('psn_cash_pay'));
+  line('个人账户余额', n('balc'));
+  return L.join('\n') + '\n';
+}
+
+function maskNameShort(name: string): string {
+  const c = [...name];
+  return c.length <= 1 ? c.join('') : c[0] + '*'.repeat(c.length - 1);
+}
