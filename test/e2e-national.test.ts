@@ -262,3 +262,86 @@ describe('msgid uniqueness across processes', () => {
     void spawnSync;
   });
 });
+
+describe('canonical coverage: info, filings, queries, uploads, regional extensions', () => {
+  it('1201, 1901, 2001', async () => {
+    const c = client();
+    const inst = await c.institutionInfo();
+    expect(inst.infno).toBe('1201');
+    const dict = await c.dictionary('insutype');
+    expect(JSON.stringify(dict.output)).toContain('310');
+    const person = await c.identify(cred('510104198503152311'));
+    const chk = await c.treatmentCheck({ psn_no: person.psn_no, insutype: '310', med_type: '11' });
+    expect(chk.infno).toBe('2001');
+  });
+
+  it('settlement queries 5203 / 5204 / 5206 return amounts in fen', async () => {
+    const c = client();
+    const r = await outpatientSettle(c, { ...outBill, mdtrt_cert_no: '510105195608221021' });
+    const q = await c.querySettlement({ psn_no: r.psn_no, setl_id: r.setl_id, mdtrt_id: r.mdtrt_id });
+    expect((q.output.setlinfo as Record<string, unknown>).medfee_sumamt).toBe(r.setlinfo.medfee_sumamt);
+    const fees = await c.queryFeeDetails({ psn_no: r.psn_no, setl_id: r.setl_id, mdtrt_id: r.mdtrt_id });
+    const lines = fees.output.feedetail as Record<string, unknown>[];
+    expect(lines.reduce((a, l) => a + (l.det_item_fee_sumamt as number), 0)).toBe(r.setlinfo.medfee_sumamt);
+    const cum = await c.queryAccumulators({ psn_no: r.psn_no });
+    expect(Array.isArray(cum.output.cuminfo)).toBe(true);
+    const visits = await c.invoke('queryVisits', { data: { psn_no: r.psn_no } });
+    expect(JSON.stringify(visits.output)).toContain(r.mdtrt_id);
+    const diag = await c.invoke('queryDiagnoses', { data: { psn_no: r.psn_no, mdtrt_id: r.mdtrt_id } });
+    expect(JSON.stringify(diag.output)).toContain('J06.900');
+  });
+
+  it('filings 2501–2506 and their queries 5301 / 5302 / 5304', async () => {
+    const c = client();
+    const p = await c.identify(cred('510107199006074619'));
+    const today = c.timeText().slice(0, 10);
+    const chronic = await c.invoke('fileChronic', { data: { psn_no: p.psn_no, insutype: p.insutype, opsp_dise_code: 'M03900', opsp_dise_name: '高血压', begndate: today, enddate: '', tel: '', addr: '', insu_optins: '510100', ide_fixmedins_no: 'H51010000001', ide_fixmedins_name: '医院', hosp_ide_date: today, diag_dr_codg: 'D1', diag_dr_name: '医师' } });
+    const sn = String((chronic.output.result as Record<string, unknown>).trt_dcla_detl_sn);
+    expect(JSON.stringify((await c.invoke('queryChronicFilings', { data: { psn_no: p.psn_no } })).output)).toContain(sn);
+    await c.invoke('fileChronicCancel', { data: { trt_dcla_detl_sn: sn, psn_no: p.psn_no, memo: '' } });
+    const transfer = await c.invoke('fileTransfer', { refmedin: { psn_no: p.psn_no, insutype: p.insutype, tel: '', addr: '', insu_optins: '510100', diag_code: 'K35.800', diag_name: '急性阑尾炎', dise_cond_dscr: '', reflin_medins_no: 'H51010000002', reflin_medins_name: '上级医院', mdtrtarea_admdvs: '510100', hosp_agre_refl_flag: '1', refl_type: '1', refl_date: today, refl_rea: '治疗需要', refl_opnn: '', begndate: today, enddate: '' } });
+    const tsn = String((transfer.output.result as Record<string, unknown>).trt_dcla_detl_sn);
+    expect(JSON.stringify((await c.invoke('queryTransfers', { data: { psn_no: p.psn_no } })).output)).toContain(tsn);
+    await c.invoke('fileTransferCancel', { data: { trt_dcla_detl_sn: tsn, psn_no: p.psn_no, memo: '' } });
+    const des = await c.invoke('fileDesignated', { data: { psn_no: p.psn_no, tel: '', addr: '', biz_appy_type: '01', begndate: today, enddate: '', agnter_name: '', agnter_cert_type: '', agnter_certno: '', agnter_tel: '', agnter_addr: '', agnter_rlts: '', fix_srt_no: '1', fixmedins_code: 'H51010000001', fixmedins_name: '医院', memo: '' } });
+    const dsn = String((des.output.result as Record<string, unknown>).trt_dcla_detl_sn);
+    expect(JSON.stringify((await c.invoke('queryDesignated', { data: { psn_no: p.psn_no } })).output)).toContain(dsn);
+    await c.invoke('fileDesignatedCancel', { data: { trt_dcla_detl_sn: dsn, psn_no: p.psn_no, memo: '' } });
+    const inHosp = await c.invoke('queryInHospital', { data: {} });
+    expect(inHosp.infno).toBe('5303');
+  });
+
+  it('3202 detail reconciliation uploads the file with 9101 (multipart) and returns a result file', async () => {
+    const c = client();
+    const today = c.timeText().slice(0, 10);
+    const rows = sb.ledger().filter((e) => e.status === 'valid' && e.setl_time.startsWith(today));
+    const txt = rows.map((e) => [e.setl_id, e.mdtrt_id, e.psn_no, (e.medfee_sumamt / 100).toFixed(2), (e.fund_pay_sumamt / 100).toFixed(2), (e.acct_pay / 100).toFixed(2), '0'].join('\t')).join('\n');
+    const r = await c.reconcileDetails({ file: { name: 'stmt.txt', bytes: new TextEncoder().encode(txt) }, setl_optins: '510100', stmt_begndate: today, stmt_enddate: today, clr_type: '11', medfee_sumamt: 0, fund_pay_sumamt: 0, fixmedins_setl_cnt: rows.length });
+    const info = r.output.fileinfo as Record<string, unknown>;
+    expect(info.file_qury_no).toBeTruthy();
+    const result = unzipSync(await c.download(String(info.file_qury_no), String(info.filename)));
+    expect(Object.keys(result)).toHaveLength(1);
+  });
+
+  it('4101A settlement list upload and the Sichuan extensions (S3601, Z1101/Z1102, S3301/S3302)', async () => {
+    const c = client();
+    const r = await outpatientSettle(c, { ...outBill, mdtrt_cert_no: '510104197801122714' });
+    const list = await c.invoke('settlementList', { setlinfo: { setl_id: r.setl_id, psn_no: r.psn_no, mdtrt_id: r.mdtrt_id, fixmedins_code: 'H51010000001', medfee_sumamt: r.setlinfo.medfee_sumamt }, payinfo: [], opspdiseinfo: [], diseinfo: [], iteminfo: [], oprninfo: [], icuinfo: [], bldinfo: [] });
+    expect(list.infno).toBe('4101A');
+    const s3601 = await c.invoke('regional', { data: { setl_id: r.setl_id, psn_no: r.psn_no } }, 'S3601');
+    expect((s3601.output.setlinfo as Record<string, unknown>).medfee_sumamt).toBe(r.setlinfo.medfee_sumamt);
+    const z = await c.invoke('regional', { data: { psn_no: r.psn_no, insutype: '310', dise_type: '1', begndate: c.timeText().slice(0, 10) } }, 'Z1101');
+    const zsn = String((z.output.result as Record<string, unknown>).trt_dcla_detl_sn);
+    await c.invoke('regional', { data: { trt_dcla_detl_sn: zsn, psn_no: r.psn_no } }, 'Z1102');
+    await c.invoke('regional', { data: { setl_id: r.setl_id, psn_no: r.psn_no, bill_code: 'E1', bill_no: '0001', bill_chkcode: 'X', amt: r.setlinfo.medfee_sumamt } }, 'S3301');
+    const inv = await c.invoke('regional', { data: { setl_id: r.setl_id } }, 'S3302');
+    expect(JSON.stringify(inv.output)).toContain('0001');
+  });
+
+  it('raw call of any infno, and sign-out at the end of a shift (9002)', async () => {
+    const c = client();
+    const r = await c.call('1901', { data: { type: 'gend' } });
+    expect(r.infcode).toBe(0);
+    await c.signOut();
+  });
+});

@@ -518,6 +518,54 @@ export class Client {
     return this.settlement(await this.callOk(this.infno('pharmacyCancel'), { data: { setl_id: p.setl_id, psn_no: p.psn_no, mdtrt_id: p.mdtrt_id ?? '' } }), p.psn_no, p.mdtrt_id ?? '');
   }
 
+  /**
+   * Any canonical operation by name: the region's infno, the input as given (amount fields in fen are
+   * written as yuan), the output with every amount field in fen. Covers 1201, 1901, 2001, filings
+   * 2501–2506, 4101/4101A, queries 5201–5206 / 5301–5304, the regional S/Z transactions ...
+   */
+  async invoke(op: CanonicalOp, input: unknown, hint?: string): Promise<{ infno: string; msgid: string; output: Record<string, unknown>; warn_msg: string }> {
+    const r = await this.callOk(this.infno(op, hint), amountsToWire(input));
+    return { infno: r.infno, msgid: r.msgid, output: amountsToFen(r.output) as Record<string, unknown>, warn_msg: r.warn_msg };
+  }
+
+  /** 1201 医药机构信息获取 */
+  institutionInfo(p: { fixmedins_type?: string; fixmedins_name?: string; fixmedins_code?: string } = {}) {
+    return this.invoke('institutionInfo', { medinsinfo: { fixmedins_type: p.fixmedins_type ?? '1', fixmedins_name: p.fixmedins_name ?? '', fixmedins_code: p.fixmedins_code ?? this.inst.fixmedins_code } });
+  }
+
+  /** 1901 字典表查询 */
+  dictionary(type: string, parentValue = '') {
+    return this.invoke('dictionary', { data: { type, parentValue, admdvs: this.inst.mdtrtarea_admvs, date: this.timeText().slice(0, 10), vali_flag: '1' } });
+  }
+
+  /** 2001 人员待遇享受检查 */
+  treatmentCheck(p: { psn_no: string; insutype: string; med_type: string; begntime?: string; fixmedins_code?: string }) {
+    return this.invoke('treatmentCheck', { data: { ...p, begntime: p.begntime ?? this.timeText(), fixmedins_code: p.fixmedins_code ?? this.inst.fixmedins_code } });
+  }
+
+  /** 5203 结算信息查询 (amounts in fen) */
+  querySettlement(p: { psn_no: string; setl_id: string; mdtrt_id?: string }) {
+    return this.invoke('querySettlements', { data: { psn_no: p.psn_no, setl_id: p.setl_id, mdtrt_id: p.mdtrt_id ?? '' } });
+  }
+
+  /** 5204 费用明细查询 */
+  queryFeeDetails(p: { psn_no: string; setl_id: string; mdtrt_id: string }) {
+    return this.invoke('queryFeeDetails', { data: p });
+  }
+
+  /** 5206 人员累计信息查询 */
+  queryAccumulators(p: { psn_no: string; cum_ym?: string }) {
+    return this.invoke('queryAccumulators', { data: { psn_no: p.psn_no, cum_ym: p.cum_ym ?? this.timeText().slice(0, 7).replace('-', '') } });
+  }
+
+  /** 3202 医药机构费用结算对明细账: uploads the detail file (9101) then asks for the comparison */
+  async reconcileDetails(p: { file: { name: string; bytes: Uint8Array }; setl_optins: string; stmt_begndate: string; stmt_enddate: string; clr_type: string; insutype?: string; medfee_sumamt: number; fund_pay_sumamt: number; cash_payamt?: number; fixmedins_setl_cnt: number }) {
+    const up = await this.upload(p.file.name, p.file.bytes);
+    const { file, ...rest } = p;
+    void file;
+    return this.invoke('reconcileDetails', { data: { ...rest, file_qury_no: up.file_qury_no } });
+  }
+
   /** 2601 冲正: undoes the transaction sent with omsgid (its infno oinfno) */
   async reverse(p: { psn_no: string; omsgid: string; oinfno: string }): Promise<CallResult> {
     return this.callOk(this.infno('reverse'), { data: p });
@@ -598,6 +646,25 @@ function normDec(v: string | number): string {
   const s = String(v).trim();
   if (!/^-?\d+(\.\d+)?$/.test(s)) throw YibaoError.host('BAD_INPUT', `"${s}" is not a decimal`);
   return s.replace(/^(-?)0+(?=\d)/, '$1');
+}
+
+const AMOUNT_KEYS = new Set<string>([...SETLINFO_AMOUNTS, 'fund_payamt', 'crt_payb_lmt_amt', 'det_item_fee_sumamt', 'overlmt_amt', 'cash_payamt', 'cum', 'balc']);
+
+/** Output walk: amount fields (yuan text from the center) -> fen. */
+export function amountsToFen(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => amountsToFen(x, key));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, amountsToFen(x, k)]));
+  if (AMOUNT_KEYS.has(key) && (typeof v === 'string' || typeof v === 'number') && /^-?\d+(\.\d+)?$/.test(String(v))) return yuanToFen(v, key);
+  return v;
+}
+
+/** Input walk: amount fields given in fen (integers) -> yuan number tokens. */
+export function amountsToWire(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => amountsToWire(x, key));
+  if (v instanceof DecimalToken) return v;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, amountsToWire(x, k)]));
+  if (AMOUNT_KEYS.has(key) && typeof v === 'number' && Number.isSafeInteger(v)) return yuanToken(v);
+  return v;
 }
 
 export function centerError(r: CallResult): YibaoError {
