@@ -21,6 +21,7 @@
 import Database from 'better-sqlite3';
 import { unzipSync } from 'fflate';
 import { YibaoError } from './errors.js';
+import { OPENHIS_COLUMNS } from '../../plugins/national/catalog-columns.js';
 
 // ---- layouts --------------------------------------------------------------------------------
 
@@ -49,9 +50,6 @@ export interface CatalogLayout {
  *  `ver, isu_flag, tram_data_id, efft_time, invd_time` when no columns were added after `ver`. [?] */
 export const DEFAULT_VER_FROM_END = 4;
 
-// the audit block every national catalog table carries, and the transfer tail (openhis tables)
-const AUDIT = ['vali_flag', 'rid', 'crte_time', 'updt_time', 'crter_id', 'crter_name', 'crte_optins_no', 'opter_id', 'opter_name', 'opt_time', 'optins_no', 'ver'];
-const TAIL = ['isu_flag', 'tram_data_id', 'efft_time', 'invd_time'];
 const OPENHIS = 'newtouch-cloud/openhis catalog table column order [code]; unverified against the spec';
 const UNKNOWN = 'column list unknown: key = first column, ver = last-but-N [?]';
 
@@ -68,56 +66,21 @@ const L = (infno: string, name: string, file: boolean, columns: string[] = [], m
 });
 
 export const CATALOG_LAYOUTS: Record<string, CatalogLayout> = {
-  '1301': L('1301', '西药中成药目录下载', true, [
-    'med_list_codg', 'drug_prodname', 'genname_codg', 'drug_genname', 'chemname', 'alis', 'eng_name', 'reg_name', 'drugstdcode',
-    'drug_dosform', 'drug_dosform_name', 'drug_type', 'drug_type_name', 'drug_spec', 'drug_spec_code', 'reg_dosform', 'reg_spec',
-    'reg_spec_code', 'each_dos', 'used_frqu', 'acdbas', 'nat_drug_no', 'used_mtd', 'tcmpat_flag', 'prodplac_type',
-    'prodplac_type_name', 'prcunt_type', 'otc_flag', 'otc_flag_name', 'pacmatl', 'pacmatl_name', 'pacspec', 'pac_cnt', 'efcc_atd',
-    'rute', 'manl', 'begndate', 'enddate', 'min_useunt', 'min_salunt', 'min_unt', 'min_pac_cnt', 'min_pacunt', 'min_prepunt',
-    'minpacunt_name', 'min_prepunt_name', 'convrat', 'drug_expy', 'min_prcunt', 'wubi', 'pinyin', 'subpck_fcty', 'prodentp_code',
-    'prodentp_name', 'sp_lmtpric_drug_flag', 'sp_drug_flag', 'lmt_usescp', 'lmt_used_flag', 'drug_regno', 'drug_regcert_begndate',
-    'drug_regcert_enddate', 'aprvno', 'aprvno_begndate', 'aprvno_enddate', 'mkt_stas', 'mkt_stas_name', 'drug_reg_appvletr_elecacs',
-    'splm_appy_appvletr_file', 'nat_hi_druglist_memo', 'bas_medn_flag_name', 'bas_medn_flag', 'advaltax_adjm_drug_flag',
-    'advaltax_adjm_drug_name', 'lstd_druglist_drug', 'hi_nego_drug_flag', 'hi_nego_drug_name', 'nhc_drug_codg', 'memo',
-    ...AUDIT, 'ver_name', 'chld_medc', 'co_name', 'conseval_drug', 'dstr', 'dstr_coner', 'dstr_auth_file_elecacs',
-    'nat_hi_druglist_dosform', 'nat_hi_druglist_chrgitm_lv', 'lstd_lic_holder', ...TAIL,
-  ]),
-  '1302': L('1302', '中药饮片目录下载', true, [
-    'med_list_codg', 'tcmherb_name', 'cpnd_flag', 'qlt_reg', 'tcmherb_year', 'med_part', 'safe_mtr', 'cnvl_used', 'natfla', 'mertpm',
-    'cat', 'begndate', 'enddate', ...AUDIT, 'ver_name', 'mlms_name', 'efcc_atd', 'psdg_mtd', 'ecy_type', 'mlms_cat_souc',
-    'nat_hi_pay_pol', 'prov_hi_pay_pol', 'std_name', 'std_pagen', 'std_elecacs', ...TAIL,
-  ]),
+  '1301': L('1301', '西药中成药目录下载', true, [...OPENHIS_COLUMNS['1301']]),
+  '1302': L('1302', '中药饮片目录下载', true, [...OPENHIS_COLUMNS['1302']]),
   '1303': L('1303', '医疗机构制剂目录下载', true),
   '1304': L('1304', '民族药品目录查询', false),
   '1305': L('1305', '医疗服务项目目录下载', true, [], { source: UNKNOWN + '; openhis sends ver "F001_0000_A" instead of "0" for the first 1305 download' }),
   '1306': L('1306', '医用耗材目录下载', true),
   '1307': L('1307', '疾病与诊断目录下载', true),
-  '1308': L('1308', '手术操作目录下载', true, [
-    'oprn_std_list_id', 'ver_name', 'cpr', 'cpr_code_scp', 'cpr_name', 'cgy_code', 'cgy_name', 'sor_code', 'sor_name', 'dtls_code',
-    'dtls_name', 'oprn_oprt_code', 'oprn_oprt_name', 'used_std', 'rtl_oprn_oprt_code', 'rtl_oprn_oprt_name', 'clnc_oprn_oprt_code',
-    'clnc_oprn_oprt_name', 'memo', ...AUDIT, ...TAIL,
-  ]),
-  '1309': L('1309', '门诊慢特病种目录下载', true, [
-    'opsp_dise_code', 'opsp_dise_majcls_name', 'opsp_dise_subd_clss_name', 'admdvs', 'memo', ...AUDIT, 'dise_cont', 'ver_name',
-    'trt_guide_pagen', 'trt_guide_elecacs', 'opsp_dise_name', 'opsp_dise_majcls_code', ...TAIL,
-  ]),
+  '1308': L('1308', '手术操作目录下载', true, [...OPENHIS_COLUMNS['1308']]),
+  '1309': L('1309', '门诊慢特病种目录下载', true, [...OPENHIS_COLUMNS['1309']]),
   '1310': L('1310', '按病种付费病种目录下载', true),
-  '1311': L('1311', '日间手术治疗病种目录下载', true, [
-    'daysrg_trt_list_id', 'daysrg_dise_list_code', 'daysrg_dise_name', ...AUDIT, 'dise_cont', 'memo', 'ver_name', 'trt_guide_pagen',
-    'trt_guide_elecacs', 'qua_oprn_oprt_code', 'qua_oprn_oprt_name', ...TAIL,
-  ]),
+  '1311': L('1311', '日间手术治疗病种目录下载', true, [...OPENHIS_COLUMNS['1311']]),
   '1312': L('1312', '医保目录信息查询', false),
-  '1313': L('1313', '肿瘤形态学目录下载', true, [
-    'tmor_mpy_id', 'ver_name', 'tmor_cell_type_code', 'tmor_cell_type', 'mpy_type_code', 'mpy_type', ...AUDIT, ...TAIL,
-  ]),
-  '1314': L('1314', '中医疾病目录下载', true, [
-    'tcm_diag_id', 'ver_name', 'caty_cgy_code', 'caty_cgy_name', 'spcy_sys_taxa_code', 'spcy_sys_taxa_name', 'dise_type_code',
-    'dise_type_name', 'memo', ...AUDIT, ...TAIL,
-  ]),
-  '1315': L('1315', '中医证候目录下载', true, [
-    'tcmsymp_id', 'ver_name', 'sds_cgy_code', 'sds_cgy_name', 'sds_attr_code', 'sds_attr', 'sds_type_code', 'sds_type_name', 'memo',
-    ...AUDIT, ...TAIL,
-  ]),
+  '1313': L('1313', '肿瘤形态学目录下载', true, [...OPENHIS_COLUMNS['1313']]),
+  '1314': L('1314', '中医疾病目录下载', true, [...OPENHIS_COLUMNS['1314']]),
+  '1315': L('1315', '中医证候目录下载', true, [...OPENHIS_COLUMNS['1315']]),
   '1316': L('1316', '医疗目录与医保目录匹配信息查询', false),
   '1317': L('1317', '医药机构目录匹配信息查询', false),
   '1318': L('1318', '医保目录限价信息查询', false),
