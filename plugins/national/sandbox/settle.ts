@@ -368,6 +368,29 @@ function cancelReply(c: Ctx, s: Settlement, p: Person): Out {
 // ---------------------------------------------------------------------------------------------------
 // Outpatient 2206/2206A (commit=false) and 2207/2207A (commit=true)
 
+/** The pre-settlement reply (2206/2303/2101): the settlement fields without setl_id and clearing. */
+function presettleReply(c: Ctx, p: Person, a: { mdtrt_id: string | null; mdtrt_cert_type: string; med_type: string; insutype: string; computed: Computed }, extra: Record<string, unknown> = {}): Out {
+  return ok({
+    setlinfo: setlinfoJson(p, { mdtrt_id: a.mdtrt_id, setl_id: null, setl_time: dt19(c.now), mdtrt_cert_type: a.mdtrt_cert_type, med_type: a.med_type, insutype: a.insutype, a: a.computed.res.setlinfo, medins_setl_id: c.msgid, clr: null }),
+    setldetail: setldetailJson(a.computed.res.setldetail),
+    ...extra,
+  });
+}
+
+/** 2208 / 2305: cancels a settlement made by one of `infnos`. */
+function cancelBy(infnos: string[], label: string) {
+  return (c: Ctx): Out => {
+    const P = 'input.data';
+    const d = node(c.input, 'data', 'input');
+    const setl_id = need(d, 'setl_id', P);
+    const mdtrt_id = need(d, 'mdtrt_id', P);
+    const psn_no = need(d, 'psn_no', P);
+    const p = personOf(c, psn_no);
+    const orig = findSettlement(c, setl_id, psn_no, mdtrt_id, infnos, label);
+    return cancelReply(c, cancelSettlement(c, orig, p), p);
+  };
+}
+
 export function outpatientSettle(commitIt: boolean) {
   return (c: Ctx): Out => {
     const P = 'input.data';
@@ -392,28 +415,14 @@ export function outpatientSettle(commitIt: boolean) {
     }
     const computed = compute(c, p, 'outpatient', lines, acct === '1', v);
     checkMedfee(medfee.text, computed.res.setlinfo.medfee_sumamt);
-    if (!commitIt) {
-      return ok({
-        setlinfo: setlinfoJson(p, { mdtrt_id, setl_id: null, setl_time: dt19(c.now), mdtrt_cert_type, med_type, insutype, a: computed.res.setlinfo, medins_setl_id: c.msgid, clr: null }),
-        setldetail: setldetailJson(computed.res.setldetail),
-      });
-    }
+    if (!commitIt) return presettleReply(c, p, { mdtrt_id, mdtrt_cert_type, med_type, insutype, computed });
     const s = commit(c, { visit: v, person: p, lines, computed, med_type, mdtrt_cert_type, chrg_bchno: chrg || null, invono: str(d, 'invono') });
     return ok(settlementJson(c, s));
   };
 }
 
 /** 2208 */
-export function outpatientCancel(c: Ctx): Out {
-  const P = 'input.data';
-  const d = node(c.input, 'data', 'input');
-  const setl_id = need(d, 'setl_id', P);
-  const mdtrt_id = need(d, 'mdtrt_id', P);
-  const psn_no = need(d, 'psn_no', P);
-  const p = personOf(c, psn_no);
-  const orig = findSettlement(c, setl_id, psn_no, mdtrt_id, ['2207', '2207A'], '门诊');
-  return cancelReply(c, cancelSettlement(c, orig, p), p);
-}
+export const outpatientCancel = cancelBy(['2207', '2207A'], '门诊');
 
 // ---------------------------------------------------------------------------------------------------
 // Inpatient 2303/2303A (commit=false), 2304/2304A (commit=true), 2305
@@ -438,28 +447,14 @@ export function inpatientSettle(commitIt: boolean) {
     if (!lines.length) throw new Biz(`就诊ID【${mdtrt_id}】下没有待结算的费用明细，请先上传(2301)`);
     const computed = compute(c, p, 'inpatient', lines, acct === '1', v);
     checkMedfee(medfee.text, computed.res.setlinfo.medfee_sumamt);
-    if (!commitIt) {
-      return ok({
-        setlinfo: setlinfoJson(p, { mdtrt_id, setl_id: null, setl_time: dt19(c.now), mdtrt_cert_type, med_type: v.med_type, insutype, a: computed.res.setlinfo, medins_setl_id: c.msgid, clr: null }),
-        setldetail: setldetailJson(computed.res.setldetail),
-      });
-    }
+    if (!commitIt) return presettleReply(c, p, { mdtrt_id, mdtrt_cert_type, med_type: v.med_type, insutype, computed });
     const s = commit(c, { visit: v, person: p, lines, computed, med_type: v.med_type, mdtrt_cert_type, chrg_bchno: null, invono: str(d, 'invono') });
     return ok(settlementJson(c, s));
   };
 }
 
 /** 2305 */
-export function inpatientCancel(c: Ctx): Out {
-  const P = 'input.data';
-  const d = node(c.input, 'data', 'input');
-  const setl_id = need(d, 'setl_id', P);
-  const mdtrt_id = need(d, 'mdtrt_id', P);
-  const psn_no = need(d, 'psn_no', P);
-  const p = personOf(c, psn_no);
-  const orig = findSettlement(c, setl_id, psn_no, mdtrt_id, ['2304', '2304A'], '住院');
-  return cancelReply(c, cancelSettlement(c, orig, p), p);
-}
+export const inpatientCancel = cancelBy(['2304', '2304A'], '住院');
 
 // ---------------------------------------------------------------------------------------------------
 // Pharmacy 2101/2101A (commit=false), 2102/2102A (commit=true), 2103
@@ -487,13 +482,7 @@ export function pharmacySettle(commitIt: boolean) {
     }
     const computed = compute(c, p, 'outpatient', lines, acct === '1', null);
     checkMedfee(medfee.text, computed.res.setlinfo.medfee_sumamt);
-    if (!commitIt) {
-      return ok({
-        setlinfo: setlinfoJson(p, { mdtrt_id: null, setl_id: null, setl_time: dt19(c.now), mdtrt_cert_type, med_type, insutype, a: computed.res.setlinfo, medins_setl_id: c.msgid, clr: null }),
-        setldetail: setldetailJson(computed.res.setldetail),
-        detlcutinfo: lines.map(lineJson),
-      });
-    }
+    if (!commitIt) return presettleReply(c, p, { mdtrt_id: null, mdtrt_cert_type, med_type, insutype, computed }, { detlcutinfo: lines.map(lineJson) });
     const mdtrt_id = c.st.nextMdtrtId();
     const v: Visit = {
       mdtrt_id, psn_no, kind: 'pharmacy', insutype, med_type, begntime, endtime: begntime, ipt_otp_no: str(d, 'ipt_otp_no'), status: 'active',
