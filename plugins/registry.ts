@@ -1,10 +1,18 @@
 // The regions yibao knows. One plugin = one factory with a manifest.
 import type { PluginFactory } from './contract.js';
 import { createSichuanPlugin, createNationalPlugin } from './national/index.js';
+import { createChengduPlugin } from './chengdu/index.js';
+import { createChongqingPlugin } from './chongqing/index.js';
+import { createNanpingPlugin } from './nanping/index.js';
+import { createSichuanComPlugin } from './sichuan-com/index.js';
 
 export const PLUGINS: Record<string, PluginFactory> = {
   sichuan: createSichuanPlugin,
   national: createNationalPlugin,
+  chengdu: createChengduPlugin,
+  chongqing: createChongqingPlugin,
+  nanping: createNanpingPlugin,
+  'sichuan-com': createSichuanComPlugin,
 };
 
 export function pluginFactory(region: string): PluginFactory {

@@ -25,6 +25,7 @@ export const E_NET_NEGATIVE_BILL: i32 = 302;
 export const E_DUPLICATE_SN: i32 = 303;
 export const E_BAD_RATIO: i32 = 304;
 export const E_BAD_PARAM: i32 = 305;
+export const E_TXN_ILLEGAL: i32 = 306;
 // 4xx text encoding
 export const E_GBK_INVALID: i32 = 401;
 export const E_UTF8_INVALID: i32 = 402;
@@ -75,6 +76,7 @@ export function errName(code: i32): string {
     case E_DUPLICATE_SN: return 'DUPLICATE_FEEDETL_SN';
     case E_BAD_RATIO: return 'BAD_RATIO';
     case E_BAD_PARAM: return 'BAD_PARAM';
+    case E_TXN_ILLEGAL: return 'TXN_ILLEGAL';
     case E_GBK_INVALID: return 'GBK_INVALID';
     case E_UTF8_INVALID: return 'UTF8_INVALID';
     case E_GBK_UNMAPPABLE: return 'GBK_UNMAPPABLE';
@@ -121,6 +123,7 @@ export function errZh(code: i32): string {
     case E_DUPLICATE_SN: return '费用明细流水号重复';
     case E_BAD_RATIO: return '比例必须在 0 到 1 之间';
     case E_BAD_PARAM: return '政策参数错误';
+    case E_TXN_ILLEGAL: return '交易状态转换不合法';
     case E_GBK_INVALID: return 'GBK 编码字节无效';
     case E_UTF8_INVALID: return 'UTF-8 编码字节无效';
     case E_GBK_UNMAPPABLE: return '字符无法用 GBK 编码表示';
@@ -167,6 +170,7 @@ export function errEn(code: i32): string {
     case E_DUPLICATE_SN: return 'duplicate fee detail serial number (feedetl_sn)';
     case E_BAD_RATIO: return 'ratio must be between 0 and 1';
     case E_BAD_PARAM: return 'invalid policy parameter';
+    case E_TXN_ILLEGAL: return 'illegal transaction state transition';
     case E_GBK_INVALID: return 'invalid GBK byte sequence';
     case E_UTF8_INVALID: return 'invalid UTF-8 byte sequence';
     case E_GBK_UNMAPPABLE: return 'character cannot be encoded in GBK';

@@ -19,6 +19,7 @@ import { opIniParse, opIniPrint } from './ini';
 import { opPipeParse, opPipePrint } from './pipe';
 import { opValidate } from './validate';
 import { opSha256, opHmacSha1, opHmacSha256 } from './hash';
+import { opTxnNext } from './txn';
 
 export const VERSION = '0.1.0';
 
@@ -41,6 +42,7 @@ export const OP_PIPE_PRINT: i32 = 51;
 export const OP_SHA256: i32 = 60;
 export const OP_HMAC_SHA1: i32 = 61;
 export const OP_HMAC_SHA256: i32 = 62;
+export const OP_TXN_NEXT: i32 = 70;
 export const OP_TRAP: i32 = 99;
 
 export function yb_alloc(len: i32): usize {
@@ -97,6 +99,7 @@ function dispatch(op: i32, ptr: usize, len: i32): i32 {
     case OP_SHA256: return opSha256(ptr, len);
     case OP_HMAC_SHA1: return opHmacSha1(ptr, len);
     case OP_HMAC_SHA256: return opHmacSha256(ptr, len);
+    case OP_TXN_NEXT: return opTxnNext(ptr, len);
     case OP_TRAP: unreachable(); return E_INTERNAL;
     default: return fail(E_UNKNOWN_OP, -1, 'op ' + op.toString());
   }

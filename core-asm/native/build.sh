@@ -38,7 +38,7 @@ done
 
 lib="$out/libyibao_core.so"
 exe="$out/ybcall"
-inputs=("$wasm" "$here/yb_native.c" "$here/yb_native.h" "$here/ybcall.c" "$here/build.sh")
+inputs=("$wasm" "$here/yb_native.c" "$here/yb_native.h" "$here/yb_lock.h" "$here/ybcall.c" "$here/build.sh")
 
 up_to_date() {
   [ -f "$lib" ] && [ -f "$exe" ] || return 1

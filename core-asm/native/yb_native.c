@@ -16,6 +16,7 @@
 #include "yb_native.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wasm-rt.h"
@@ -27,29 +28,10 @@
 #endif
 
 /* ---- lock ---------------------------------------------------------------------------------- */
-#ifdef _WIN32
-#include <windows.h>
-static CRITICAL_SECTION g_cs;
-static volatile LONG g_cs_state = 0; /* 0 = none, 1 = initialising, 2 = ready */
-static void yb_lock(void) {
-  if (g_cs_state != 2) {
-    /* works on every Windows version (no InitOnce): first thread initialises, others spin */
-    if (InterlockedCompareExchange(&g_cs_state, 1, 0) == 0) {
-      InitializeCriticalSection(&g_cs);
-      InterlockedExchange(&g_cs_state, 2);
-    } else {
-      while (g_cs_state != 2) Sleep(0);
-    }
-  }
-  EnterCriticalSection(&g_cs);
-}
-static void yb_unlock(void) { LeaveCriticalSection(&g_cs); }
-#else
-#include <pthread.h>
-static pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
-static void yb_lock(void) { pthread_mutex_lock(&g_mutex); }
-static void yb_unlock(void) { pthread_mutex_unlock(&g_mutex); }
-#endif
+#include "yb_lock.h"
+static yb_mutex_t g_mutex = YB_MUTEX_INIT;
+static void yb_lock(void) { yb_mutex_lock(&g_mutex); }
+static void yb_unlock(void) { yb_mutex_unlock(&g_mutex); }
 
 /* ---- state (only touched under the lock) --------------------------------------------------- */
 static int g_module_init = 0;
@@ -74,7 +56,7 @@ static void put_str(char* buf, size_t cap, size_t* k, const char* s) {
 }
 
 /* {"status":1005,"code":"TRAP","message_zh":"...","message_en":"...","detail":"<wasm_rt_strerror>"} */
-static int write_trap(wasm_rt_trap_t trap, char* out, int outcap) {
+static int write_trap(wasm_rt_trap_t trap, char* out, int outcap, char** dyn) {
   char buf[512];
   size_t k = 0;
   char num[16];
@@ -95,12 +77,18 @@ static int write_trap(wasm_rt_trap_t trap, char* out, int outcap) {
   put_str(buf, sizeof buf, &k, wasm_rt_strerror(trap)); /* plain ASCII, no quotes */
   put_str(buf, sizeof buf, &k, "\"}");
   if (k >= sizeof buf) k = sizeof buf - 1;
-  copy_out((const uint8_t*)buf, (uint32_t)k, out, outcap);
+  if (dyn != NULL) {
+    *dyn = (char*)malloc(k + 1);
+    copy_out((const uint8_t*)buf, (uint32_t)k, *dyn, (int)k + 1);
+  } else {
+    copy_out((const uint8_t*)buf, (uint32_t)k, out, outcap);
+  }
   return -code;
 }
 
-/* One call; the lock is held by the caller. */
-static int call_locked(int op, const char* in, uint32_t inlen, char* out, int outcap) {
+/* One call; the lock is held by the caller. With dyn != NULL the whole result is copied to a
+ * malloc'd, NUL-terminated *dyn instead of out/outcap (*dyn stays NULL if malloc fails). */
+static int call_locked(int op, const char* in, uint32_t inlen, char* out, int outcap, char** dyn) {
   wasm_rt_trap_t trap;
   if (!g_module_init) {
     wasm_rt_init();
@@ -112,7 +100,7 @@ static int call_locked(int op, const char* in, uint32_t inlen, char* out, int ou
     /* back from a longjmp: drop the instance, a fresh one is made on the next call */
     if (g_inst_state != 0) Z_core_free(&g_inst);
     g_inst_state = 0;
-    return write_trap(trap, out, outcap);
+    return write_trap(trap, out, outcap, dyn);
   }
   if (g_inst_state != 2) {
     g_inst_state = 1;
@@ -132,7 +120,12 @@ static int call_locked(int op, const char* in, uint32_t inlen, char* out, int ou
   u32 rl = Z_coreZ_yb_result_len(&g_inst);
   mem = Z_coreZ_memory(&g_inst); /* re-read: data may have been realloc'd */
   if ((uint64_t)rp + rl > mem->size || rl > 0x7fffffffu) wasm_rt_trap(WASM_RT_TRAP_OOB);
-  copy_out(mem->data + rp, rl, out, outcap);
+  if (dyn != NULL) {
+    *dyn = (char*)malloc((size_t)rl + 1);
+    copy_out(mem->data + rp, rl, *dyn, *dyn != NULL ? (int)rl + 1 : 0);
+  } else {
+    copy_out(mem->data + rp, rl, out, outcap);
+  }
   return n >= 0 ? (int)rl : (int)n;
 }
 
@@ -143,7 +136,19 @@ YB_API int YB_CC yb_core_call(int op, const char* in, int inlen, char* out, int 
   else len = (uint32_t)inlen;
   if (out != NULL && outcap > 0) out[0] = '\0';
   yb_lock();
-  int r = call_locked(op, in, len, out, outcap);
+  int r = call_locked(op, in, len, out, outcap, NULL);
+  yb_unlock();
+  return r;
+}
+
+int yb_core_call_alloc(int op, const char* in, int inlen, char** out) {
+  uint32_t len;
+  if (in == NULL) len = 0;
+  else if (inlen < 0) len = (uint32_t)strlen(in);
+  else len = (uint32_t)inlen;
+  *out = NULL;
+  yb_lock();
+  int r = call_locked(op, in, len, NULL, 0, out);
   yb_unlock();
   return r;
 }
@@ -154,7 +159,7 @@ YB_API const char* YB_CC yb_core_version(void) {
   yb_lock();
   if (g_version[0] == '\0') {
     char buf[512];
-    int n = call_locked(0, "", 0, buf, (int)sizeof buf);
+    int n = call_locked(0, "", 0, buf, (int)sizeof buf, NULL);
     /* op 0: {"name":"yibao-core","version":"0.1.0","abi":1} */
     const char* key = "\"version\":\"";
     const char* s = n > 0 && n < (int)sizeof buf ? strstr(buf, key) : NULL;

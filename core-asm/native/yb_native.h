@@ -28,9 +28,11 @@
 #ifndef YB_NATIVE_H
 #define YB_NATIVE_H
 
+/* YB_API may be predefined (e.g. empty, to keep these entry points private inside another library). */
 #ifdef _WIN32
 #  define YB_CC __stdcall
-#  if defined(YB_STATIC)
+#  if defined(YB_API)
+#  elif defined(YB_STATIC)
 #    define YB_API
 #  elif defined(YB_BUILDING_DLL)
 #    define YB_API __declspec(dllexport)
@@ -39,7 +41,9 @@
 #  endif
 #else
 #  define YB_CC
-#  define YB_API __attribute__((visibility("default")))
+#  ifndef YB_API
+#    define YB_API __attribute__((visibility("default")))
+#  endif
 #endif
 
 #ifdef __cplusplus
@@ -56,6 +60,13 @@ YB_API const char* YB_CC yb_core_version(void);
 
 /** Frees the wasm instance (its linear memory). The next call creates a fresh one. */
 YB_API void YB_CC yb_core_reset(void);
+
+#ifdef YB_NATIVE_INTERNAL
+/** Library-internal, never exported: like yb_core_call, but the whole result (or error JSON) is
+ *  copied to a malloc'd, NUL-terminated *out (free() it). Returns the result length or the negative
+ *  status. *out is NULL only if memory ran out. Used by legacy-com-bridge/native. */
+int yb_core_call_alloc(int op, const char* in, int inlen, char** out);
+#endif
 
 #ifdef __cplusplus
 }

@@ -6,13 +6,17 @@ import { createClient, type Client } from './client.js';
 import { createHttpTransport } from './transport-http.js';
 import { openState } from './state.js';
 import { loadConfig } from './config.js';
-import { outpatientSettle, inpatientSettle, type Bill } from './flows.js';
+import type { Bill } from './flows.js';
 import { openCatalogDb, syncCatalog, renderProgress } from './catalog.js';
 import { renderSettlementSlip } from './slip.js';
 import { pluginFactory } from '../../plugins/registry.js';
 import { startSandbox, parseFault, type Sandbox } from '../../plugins/national/sandbox/server.js';
+import { OPS_FLAGS, reconcileCommand, agentCommand } from './cli-ops.js';
+import { nodeState, parseNode } from './agent/msgid-node.js';
+import { RELIABLE_FLAGS, settleJournaled, recoverCommand, journalCommand } from './cli-reliable.js';
+import { LEGACY_FLAGS, legacySettle, legacySandbox } from './cli-legacy.js';
 
-export const NET_COMMANDS = new Set(['call', 'settle', 'sandbox', 'catalog']);
+export const NET_COMMANDS = new Set(['call', 'settle', 'sandbox', 'catalog', 'reconcile', 'agent', 'recover', 'journal']);
 
 interface Parsed {
   positional: string[];
@@ -21,7 +25,7 @@ interface Parsed {
   bools: Set<string>;
 }
 
-const VALUE_FLAGS = new Set(['--region', '--endpoint', '--input', '--state', '--bill', '--port', '--fault', '--db', '--config', '--host']);
+const VALUE_FLAGS = new Set(['--region', '--endpoint', '--input', '--state', '--bill', '--port', '--fault', '--db', '--config', '--host', ...OPS_FLAGS, ...RELIABLE_FLAGS, ...LEGACY_FLAGS]);
 
 function parse(argv: string[]): Parsed {
   const p: Parsed = { positional: [], one: new Map(), many: new Map(), bools: new Set() };
@@ -50,6 +54,11 @@ function readFileArg(file: string | undefined, what: string): Buffer {
 }
 
 function makeClient(p: Parsed, endpoint: string): Client {
+  return clientFactory(p, endpoint)();
+}
+
+/** Clients sharing one core, plugin, transport and state (the agent makes one per request). */
+function clientFactory(p: Parsed, endpoint: string): () => Client {
   const verbose = p.bools.has('--verbose');
   const region = p.one.get('--region') ?? 'sichuan';
   const core = createCore();
@@ -59,7 +68,7 @@ function makeClient(p: Parsed, endpoint: string): Client {
   const transport = createHttpTransport({
     endpoint, path: t.path, contentType: t.contentType, signing: t.signing, timeoutMs: cfg.timeoutMs ?? t.timeoutMs, core, credentials: cfg.credentials,
   });
-  const state = openState(p.one.get('--state') ?? '.yibao');
+  const state = nodeState(openState(p.one.get('--state') ?? '.yibao'), parseNode(p.one.get('--node')));
   const names = plugin.manifest.transactions;
   const log: Parameters<typeof createClient>[0]['log'] = verbose
     ? (e) => {
@@ -70,7 +79,7 @@ function makeClient(p: Parsed, endpoint: string): Client {
         }
       }
     : undefined;
-  return createClient({ plugin, transport, core, institution: cfg.institution, state, log });
+  return () => createClient({ plugin, transport, core, institution: cfg.institution, state, log });
 }
 
 export async function netCommand(argv: string[]): Promise<number> {
@@ -89,6 +98,9 @@ export async function netCommand(argv: string[]): Promise<number> {
     }
     case 'settle': {
       const bill = JSON.parse(readFileArg(p.one.get('--bill'), '--bill FILE').toString('utf8')) as Bill;
+      // regions of the legacy families (Chengdu Yinhai …) run through their own module (cli-legacy.ts)
+      const legacy = await legacySettle(p, bill);
+      if (legacy !== null) return legacy;
       let sandbox: Sandbox | undefined;
       let endpoint = p.one.get('--endpoint');
       if (p.bools.has('--sandbox')) {
@@ -98,9 +110,15 @@ export async function netCommand(argv: string[]): Promise<number> {
       if (!endpoint) throw YibaoError.host('USAGE', '--endpoint URL or --sandbox');
       try {
         const client = makeClient(p, endpoint);
-        const r = p.bools.has('--inpatient') ? await inpatientSettle(client, bill) : await outpatientSettle(client, bill);
-        if (p.bools.has('--slip')) process.stdout.write(renderSettlementSlip(bill, r, client.plugin.manifest.name));
-        else process.stdout.write(JSON.stringify({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, setlinfo: r.setlinfo }) + '\n');
+        // journaled and two-phase (cli-reliable.ts): printed, then committed unless --no-commit
+        const { rc, journal, pending: r } = await settleJournaled(p, client, bill);
+        try {
+          if (p.bools.has('--slip')) process.stdout.write(renderSettlementSlip(bill, r, client.plugin.manifest.name));
+          else process.stdout.write(JSON.stringify({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, setlinfo: r.setlinfo }) + '\n');
+          if (!p.bools.has('--no-commit')) await rc.commit(r.his_key);
+        } finally {
+          await journal.close();
+        }
         return 0;
       } finally {
         await sandbox?.close();
@@ -108,6 +126,8 @@ export async function netCommand(argv: string[]): Promise<number> {
     }
     case 'sandbox': {
       const region = p.one.get('--region') ?? 'sichuan';
+      const legacySb = await legacySandbox(p, region);
+      if (legacySb !== null) return legacySb;
       if (region !== 'sichuan') throw YibaoError.host('USAGE', `no sandbox for region ${region} (known: sichuan)`);
       const faults = (p.many.get('--fault') ?? []).map((f) => {
         try {
@@ -151,6 +171,14 @@ export async function netCommand(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'reconcile':
+      return reconcileCommand(p, (endpoint) => makeClient(p, endpoint));
+    case 'recover':
+      return recoverCommand(p, (endpoint) => makeClient(p, endpoint));
+    case 'journal':
+      return journalCommand(p);
+    case 'agent':
+      return agentCommand(p, (endpoint) => clientFactory(p, endpoint));
     default:
       throw YibaoError.host('USAGE', `unknown command ${cmd}`);
   }

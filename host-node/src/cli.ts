@@ -17,11 +17,26 @@ const USAGE = `用法 / usage:
   yibao call INFNO --region R --endpoint URL [--input FILE|-] [--state DIR] [--config FILE]
                                     one transaction; prints the reply envelope; exit 0 when infcode is 0
   yibao settle --region R (--endpoint URL | --sandbox) [--inpatient] --bill FILE [--slip] [--state DIR]
-                                    the whole flow for one bill; prints {setl_id, mdtrt_id, setlinfo} (fen)
+               [--his-key KEY] [--no-commit]
+                                    the whole flow for one bill, journaled in DIR/journal.db under the HIS key;
+                                    prints {setl_id, mdtrt_id, setlinfo} (fen), then commits (--no-commit: pending)
+  yibao recover --state DIR [--region R] (--endpoint URL | --sandbox-url URL) [--his-ledger FILE] [--keep-pending]
+                                    resolves every unfinished journal entry; prints {resolved, confirmed, cancelled,
+                                    reversed, failed, left}; settled-but-uncommitted keys not in the HIS ledger are
+                                    cancelled (presumed abort); exit 0 all resolved, 3 some left
+  yibao journal --state DIR [--his-key KEY] [--date YYYY-MM-DD] [--unfinished]
+                                    the journal's entries as JSON (msgid, infno, his_key, state, setl_id, amounts)
   yibao sandbox --region R [--port N] [--fault delay:MS|drop-after-commit:P|http-500:P|malformed:P]...
                                     the region's simulated center; first line: listening http://127.0.0.1:PORT
   yibao catalog sync INFNO --endpoint URL --db FILE [--region R] [--state DIR]
                                     download a catalog (1301-1319 via 9102) into SQLite, with progress
+  yibao reconcile --date YYYY-MM-DD --state DIR --endpoint URL [--region R] [--his-ledger FILE] [--out DIR]
+                [--db postgres://…] [--setl-optins C] [--clr-types 11,21] [--days N]
+                                    daily 3201/3202 against the journal and the HIS ledger (JSON, CSV or SQLite);
+                                    writes reconcile-DATE.html / .csv; exit 0 balanced, 3 mismatches, 1 failed
+  yibao agent --state DIR --region R --endpoint URL [--db postgres://…] [--port N] [--host 127.0.0.1]
+              [--token-file F | YIBAO_AGENT_TOKEN] [--max-body BYTES] [--max-inflight N] [--node 1-9]
+                                    HTTP/JSON service for workstations (/v1/settle, /v1/commit, …); Bearer token
   yibao version`;
 
 function readInput(file: string | undefined): Buffer {

@@ -23,6 +23,16 @@ export interface ClientOptions {
   log?: (event: { kind: 'request' | 'reply' | 'signin'; infno: string; msgid: string; body?: unknown }) => void;
 }
 
+/** Options of one call. */
+export interface CallOptions {
+  /**
+   * Called with the encoded request right before it goes on the wire (after sign-in), e.g. to journal its
+   * msgid durably first (reliable.ts). If it throws, nothing is sent and the call rejects with that error.
+   * When the center refuses the sign_no the call is repeated under a new msgid: the hook runs again for it.
+   */
+  beforeSend?: (req: WireRequest) => void | Promise<void>;
+}
+
 export interface CallResult extends Reply {
   infno: string;
   msgid: string;
@@ -161,9 +171,10 @@ export class Client {
     throw YibaoError.host('STATE_ERROR', 'msgid sequence exhausted');
   }
 
-  private async send(infno: string, input: unknown, signNo: string): Promise<CallResult> {
+  private async send(infno: string, input: unknown, signNo: string, opts?: CallOptions): Promise<CallResult> {
     const { msgid, infTime } = await this.nextMsgid();
     const req = this.plugin.encode(infno, input, { msgid, infTime, signNo, insuplcAdmdvs: this.insuplcAdmdvs, institution: this.inst });
+    if (opts?.beforeSend) await opts.beforeSend(req);
     return this.exchange(req);
   }
 
@@ -173,6 +184,25 @@ export class Client {
     const reply = this.plugin.decode(res.body);
     this.log?.({ kind: 'reply', infno: req.infno, msgid: req.msgid, body: maskMessage(reply.raw) });
     return { ...reply, infno: req.infno, msgid: req.msgid, text: new TextDecoder().decode(res.body) };
+  }
+
+  /**
+   * Builds the wire request of a transaction under a msgid chosen beforehand (offline queue, journal):
+   * signs in when needed, or again with `renewSignIn` (after the center refused the sign_no). Sending the
+   * same msgid with an identical body again is safe: the center answers with its stored reply.
+   */
+  async prepare(infno: string, input: unknown, ids: { msgid: string; infTime: string; insuplcAdmdvs?: string }, opts: { renewSignIn?: boolean } = {}): Promise<WireRequest> {
+    let signNo = '';
+    if (infno !== '9001') {
+      if (opts.renewSignIn) this.state.dropSignIn(this.region, this.inst.opter);
+      signNo = await this.signNo();
+    }
+    return this.plugin.encode(infno, input, { msgid: ids.msgid, infTime: ids.infTime, signNo, insuplcAdmdvs: ids.insuplcAdmdvs ?? this.insuplcAdmdvs, institution: this.inst });
+  }
+
+  /** Sends a prepared request unchanged (see prepare); the reply whatever its infcode. */
+  sendPrepared(req: WireRequest): Promise<CallResult> {
+    return this.exchange(req);
   }
 
   /** Signs in (9001) and caches the sign_no for this operator. */
@@ -207,19 +237,19 @@ export class Client {
    * repeated once after a new sign-in (the center refused it, so nothing was done). Returns the reply
    * whatever its infcode.
    */
-  async call(infno: string, input: unknown): Promise<CallResult> {
-    if (infno === '9001') return this.send(infno, input, '');
-    let r = await this.send(infno, input, await this.signNo());
+  async call(infno: string, input: unknown, opts?: CallOptions): Promise<CallResult> {
+    if (infno === '9001') return this.send(infno, input, '', opts);
+    let r = await this.send(infno, input, await this.signNo(), opts);
     if (r.infcode !== 0 && /签到|sign_no|sign-in/i.test(r.err_msg)) {
       this.state.dropSignIn(this.region, this.inst.opter);
-      r = await this.send(infno, input, await this.signIn());
+      r = await this.send(infno, input, await this.signIn(), opts);
     }
     return r;
   }
 
   /** call() that throws CENTER_ERROR unless infcode is 0. */
-  async callOk(infno: string, input: unknown): Promise<CallResult> {
-    const r = await this.call(infno, input);
+  async callOk(infno: string, input: unknown, opts?: CallOptions): Promise<CallResult> {
+    const r = await this.call(infno, input, opts);
     if (r.infcode !== 0) throw centerError(r);
     return r;
   }
@@ -396,16 +426,16 @@ export class Client {
    * 2207/2207A 门诊结算. Money moves: a transport error here leaves the outcome unknown; the caller
    * resolves it (query 5203 / 冲正 2601 with the returned msgid), see the reliability layer.
    */
-  async settle(p: SettleParams, pre: Settlement): Promise<Settlement> {
-    const r = await this.callOk(this.infno('settle'), this.setlInput(p, pre));
+  async settle(p: SettleParams, pre: Settlement, opts?: CallOptions): Promise<Settlement> {
+    const r = await this.callOk(this.infno('settle'), this.setlInput(p, pre), opts);
     const s = this.settlement(r, p.psn_no, p.mdtrt_id);
     if (!s.setl_id) throw YibaoError.host('BAD_REPLY', `${r.infno} reply has no setl_id`);
     return s;
   }
 
   /** 2208 门诊结算撤销 → the negative settlement */
-  async cancelSettle(p: { setl_id: string; mdtrt_id: string; psn_no: string }): Promise<Settlement> {
-    const r = await this.callOk(this.infno('cancelSettle'), { data: p });
+  async cancelSettle(p: { setl_id: string; mdtrt_id: string; psn_no: string }, opts?: CallOptions): Promise<Settlement> {
+    const r = await this.callOk(this.infno('cancelSettle'), { data: p }, opts);
     return this.settlement(r, p.psn_no, p.mdtrt_id);
   }
 
@@ -464,15 +494,15 @@ export class Client {
   }
 
   /** 2304/2304A 住院结算 (money moves) */
-  async inpatientSettle(p: InpatientSettleParams): Promise<Settlement> {
-    const s = this.settlement(await this.callOk(this.infno('inpatientSettle'), this.inpatientSetlInput(p)), p.psn_no, p.mdtrt_id);
+  async inpatientSettle(p: InpatientSettleParams, opts?: CallOptions): Promise<Settlement> {
+    const s = this.settlement(await this.callOk(this.infno('inpatientSettle'), this.inpatientSetlInput(p), opts), p.psn_no, p.mdtrt_id);
     if (!s.setl_id) throw YibaoError.host('BAD_REPLY', 'inpatient settlement reply has no setl_id');
     return s;
   }
 
   /** 2305 住院结算撤销 */
-  async cancelInpatientSettle(p: { setl_id: string; mdtrt_id: string; psn_no: string }): Promise<Settlement> {
-    return this.settlement(await this.callOk(this.infno('cancelInpatientSettle'), { data: p }), p.psn_no, p.mdtrt_id);
+  async cancelInpatientSettle(p: { setl_id: string; mdtrt_id: string; psn_no: string }, opts?: CallOptions): Promise<Settlement> {
+    return this.settlement(await this.callOk(this.infno('cancelInpatientSettle'), { data: p }, opts), p.psn_no, p.mdtrt_id);
   }
 
   /** 2405 出院撤销 */
@@ -567,8 +597,8 @@ export class Client {
   }
 
   /** 2601 冲正: undoes the transaction sent with omsgid (its infno oinfno) */
-  async reverse(p: { psn_no: string; omsgid: string; oinfno: string }): Promise<CallResult> {
-    return this.callOk(this.infno('reverse'), { data: p });
+  async reverse(p: { psn_no: string; omsgid: string; oinfno: string }, opts?: CallOptions): Promise<CallResult> {
+    return this.callOk(this.infno('reverse'), { data: p }, opts);
   }
 
   /** 3201 医药机构费用结算对总账; amounts in fen */

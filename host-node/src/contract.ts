@@ -219,6 +219,34 @@ export interface Hash {
   base64(bytes: Uint8Array): string;
 }
 
+/** Protocol families of the transaction state machine (op 70). */
+export type TxnProtocol = 'national' | 'yinhai' | 'sichuan-com' | 'chongqing' | 'nanping';
+/** Journal states plus `new` (before anything is journaled). */
+export type TxnState = 'new' | 'intent' | 'sent' | 'succeeded' | 'failed' | 'unknown' | 'confirmed' | 'cancelled' | 'reversed';
+export type TxnEvent =
+  | 'begin' | 'sent' | 'reply_ok' | 'reply_error' | 'transport_unknown' | 'recover'
+  | 'query_found' | 'query_not_found' | 'query_failed' | 'his_committed' | 'his_aborted'
+  | 'confirm_ok' | 'confirm_failed' | 'confirm_refused' | 'cancel_ok' | 'cancel_failed' | 'cancel_refused'
+  | 'reverse_ok' | 'reverse_failed' | 'reverse_refused';
+/** What the host does next: `none` = nothing now (await the reply or the HIS), `wait` = leave it for the next recovery, `manual` = a person must look. */
+export type TxnAction = 'send' | 'query' | 'reverse' | 'cancel' | 'confirm' | 'none' | 'wait' | 'manual';
+
+export interface TxnInput {
+  protocol: TxnProtocol;
+  state: TxnState;
+  event: TxnEvent;
+  /** national: the transaction can be undone by 2601 (default true) */
+  reversible?: boolean;
+  /** the HIS is still waiting for this settlement (not a recovery after a crash); default false */
+  his_waiting?: boolean;
+}
+
+export interface TxnResult {
+  state: TxnState;
+  action: TxnAction;
+  terminal: boolean;
+}
+
 export interface Core {
   version(): CoreVersion;
   presettle(input: PresettleInput): PresettleResult;
@@ -227,6 +255,8 @@ export interface Core {
   gbk: Gbk;
   codec: Codecs;
   hash: Hash;
+  /** The transaction state machine (op 70, core-asm/README.md): next state and action; an illegal event throws TXN_ILLEGAL. */
+  txn: { next(input: TxnInput): TxnResult };
   /** One raw ABI call: op code and input bytes in, result bytes out; throws YibaoError. */
   raw(op: number, input: Uint8Array): Uint8Array;
 }

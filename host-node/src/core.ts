@@ -74,6 +74,7 @@ export function createCore(options: { wasm?: Uint8Array | WebAssembly.Module } =
     classify: (input) => json(OP.classify, input),
     validate: (input) => json(OP.validate, input),
     raw,
+    txn: { next: (input) => json(OP.txnNext, input) },
     hash: {
       sha256: (input) => raw(OP.sha256, bytes(input)),
       hmacSha1: (key, data) => hmac(OP.hmacSha1, key, data),

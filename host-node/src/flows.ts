@@ -38,6 +38,16 @@ export interface FlowResult {
 
 const DEFAULT_DIAG = [{ code: 'J06.900', name: '急性上呼吸道感染' }];
 
+/**
+ * What the flows need of a client: the canonical operations only. The national `Client` has them, and so
+ * does every legacy region's client (plugins/chongqing, plugins/nanping, plugins/sichuan-com, …), which
+ * map them onto their own wire (pipe strings through a DLL, INI file exchange, COM calls).
+ */
+export type FlowClient = Pick<
+  Client,
+  'core' | 'identify' | 'register' | 'uploadVisit' | 'uploadFees' | 'presettle' | 'settle' | 'admit' | 'uploadInpatientFees' | 'inpatientPresettle' | 'discharge' | 'inpatientSettle'
+>;
+
 function credential(b: Bill): Credential {
   if (!b.mdtrt_cert_type || !b.mdtrt_cert_no) throw YibaoError.host('BAD_INPUT', 'bill needs mdtrt_cert_type and mdtrt_cert_no');
   if (!Array.isArray(b.fee_items) || b.fee_items.length === 0) throw YibaoError.host('BAD_INPUT', 'bill needs fee_items');
@@ -45,7 +55,7 @@ function credential(b: Bill): Credential {
 }
 
 /** Sum of the line amounts in fen, computed exactly by the core. */
-export function billTotal(client: Client, lines: FeeLine[]): number {
+export function billTotal(client: Pick<Client, 'core'>, lines: FeeLine[]): number {
   const r = client.core.classify({
     fee_items: lines.map((l) => ({ feedetl_sn: l.feedetl_sn, pric: l.pric, cnt: l.cnt, med_chrgitm_type: l.med_chrgitm_type ?? '14', chrgitm_lv: '01' })),
   });
@@ -53,7 +63,7 @@ export function billTotal(client: Client, lines: FeeLine[]): number {
 }
 
 /** identify → register → visit → fees → pre-settle → settle (1101 → 2201 → 2203 → 2204 → 2206 → 2207). */
-export async function outpatientSettle(client: Client, bill: Bill): Promise<FlowResult> {
+export async function outpatientSettle(client: FlowClient, bill: Bill): Promise<FlowResult> {
   const cred = credential(bill);
   const person = await client.identify(cred, bill.insutype);
   const insutype = bill.insutype ?? person.insutype;
@@ -71,7 +81,7 @@ export async function outpatientSettle(client: Client, bill: Bill): Promise<Flow
 }
 
 /** identify → admit → fees → pre-settle → discharge → settle (1101 → 2401 → 2301 → 2303 → 2402 → 2304). */
-export async function inpatientSettle(client: Client, bill: Bill): Promise<FlowResult> {
+export async function inpatientSettle(client: FlowClient, bill: Bill): Promise<FlowResult> {
   const cred = credential(bill);
   const person = await client.identify(cred, bill.insutype);
   const insutype = bill.insutype ?? person.insutype;

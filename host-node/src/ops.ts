@@ -19,6 +19,7 @@ export const OP = {
   sha256: 60,
   hmacSha1: 61,
   hmacSha256: 62,
+  txnNext: 70,
   trap: 99,
 } as const;
 

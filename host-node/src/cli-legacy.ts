@@ -1,0 +1,108 @@
+// `yibao settle|sandbox --region R` for regions outside the national JSON family: the region's plugin
+// family names a module (plugins/<region>/cli.ts) that runs its flow through legacy-com-bridge (DLL /
+// COM), file exchange … and returns the national FlowResult, printed here exactly like the national path.
+import type { ProtocolFamily } from '../../plugins/contract.js';
+import { pluginFactory } from '../../plugins/registry.js';
+import { createCore } from './core.js';
+import { YibaoError } from './errors.js';
+import { loadConfig } from './config.js';
+import type { Bill, FlowResult } from './flows.js';
+import { renderSettlementSlip } from './slip.js';
+
+/** Flags the legacy families add to the CLI (all take a value). */
+export const LEGACY_FLAGS = ['--library', '--node', '--operator', '--timeout', '--dir'];
+
+export interface LegacyCliContext {
+  region: string;
+  family: ProtocolFamily;
+  /** --sandbox: start the region's simulated center (and emulator) for this run */
+  sandbox: boolean;
+  /** --endpoint: a running sandbox center (as printed by `yibao sandbox --region R`) */
+  endpoint?: string;
+  /** --library: the vendor library to load (default: the region's emulator) */
+  library?: string;
+  /** --node: node executable for the bridge child (a 32-bit node.exe for 32-bit vendor DLLs) */
+  nodePath?: string;
+  /** --operator: 经办人 (default: the configuration's opter_name) */
+  operator: string;
+  /** --timeout: per vendor call, ms */
+  timeoutMs?: number;
+  inpatient: boolean;
+  verbose: boolean;
+  host?: string;
+  port?: number;
+  /** every flag as given (a family may read its own) */
+  one: Map<string, string>;
+  bools: Set<string>;
+  log: (line: string) => void;
+}
+
+export interface LegacyRegionCli {
+  /** runs the whole flow for one bill */
+  settle(c: LegacyCliContext, bill: Bill): Promise<{ result: FlowResult; centerName: string }>;
+  /** starts the region's sandbox; `lines` are printed, the first one `listening URL` */
+  sandbox(c: LegacyCliContext): Promise<{ lines: string[]; close(): Promise<void> }>;
+}
+
+/** family → the module implementing it (each legacy family adds its line). */
+export const LEGACY_CLI: Partial<Record<ProtocolFamily, () => Promise<LegacyRegionCli>>> = {
+  'yinhai-xml': async () => (await import('../../plugins/chengdu/cli.js')).CHENGDU_CLI,
+  'chongqing-pipe': async () => (await import('../../plugins/chongqing/cli.js')).CHONGQING_CLI,
+  'nanping-ini': async () => (await import('../../plugins/nanping/cli.js')).NANPING_CLI,
+  'sichuan-com': async () => (await import('../../plugins/sichuan-com/cli.js')).SICHUAN_COM_CLI,
+};
+
+interface Parsed {
+  one: Map<string, string>;
+  bools: Set<string>;
+}
+
+function familyOf(region: string): ProtocolFamily {
+  return pluginFactory(region)({ core: createCore() }).manifest.family;
+}
+
+function context(p: Parsed, region: string, family: ProtocolFamily): LegacyCliContext {
+  const cfg = loadConfig(p.one.get('--config'));
+  const timeout = p.one.get('--timeout');
+  if (timeout !== undefined && !(Number(timeout) > 0)) throw YibaoError.host('USAGE', '--timeout MS');
+  const port = p.one.get('--port');
+  if (port !== undefined && !(Number.isInteger(Number(port)) && Number(port) >= 0 && Number(port) <= 65535)) throw YibaoError.host('USAGE', '--port N');
+  return {
+    region, family, sandbox: p.bools.has('--sandbox'), endpoint: p.one.get('--endpoint'), library: p.one.get('--library'), nodePath: p.one.get('--node'),
+    operator: p.one.get('--operator') ?? cfg.institution.opter_name, timeoutMs: timeout ? Number(timeout) : cfg.timeoutMs, inpatient: p.bools.has('--inpatient'),
+    verbose: p.bools.has('--verbose'), host: p.one.get('--host'), port: port !== undefined ? Number(port) : undefined, one: p.one, bools: p.bools,
+    log: (l) => process.stderr.write(l + '\n'),
+  };
+}
+
+/** `yibao settle` for a legacy region; null when the region is national-family (the caller goes on). */
+export async function legacySettle(p: Parsed, bill: Bill): Promise<number | null> {
+  const region = p.one.get('--region') ?? 'sichuan';
+  const family = familyOf(region);
+  const load = LEGACY_CLI[family];
+  if (!load) return null;
+  const { result: r, centerName } = await (await load()).settle(context(p, region, family), bill);
+  if (p.bools.has('--slip')) process.stdout.write(renderSettlementSlip(bill, r, centerName));
+  else process.stdout.write(JSON.stringify({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, setlinfo: r.setlinfo }) + '\n');
+  return 0;
+}
+
+/** `yibao sandbox` for a legacy region; null when the region is national-family. */
+export async function legacySandbox(p: Parsed, region: string): Promise<number | null> {
+  let family: ProtocolFamily;
+  try {
+    family = familyOf(region);
+  } catch {
+    return null;
+  }
+  const load = LEGACY_CLI[family];
+  if (!load) return null;
+  const sb = await (await load()).sandbox(context(p, region, family));
+  process.stdout.write(sb.lines.map((l) => l + '\n').join(''));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await sb.close();
+  return 0;
+}
