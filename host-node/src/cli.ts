@@ -28,6 +28,10 @@ const USAGE = `用法 / usage:
                                     the journal's entries as JSON (msgid, infno, his_key, state, setl_id, amounts)
   yibao sandbox --region R [--port N] [--fault delay:MS|drop-after-commit:P|http-500:P|malformed:P]...
                                     the region's simulated center; first line: listening http://127.0.0.1:PORT
+                                    legacy regions (chengdu, chongqing, sichuan-com: vendor DLL / COM object through
+                                    legacy-com-bridge; nanping: INI file exchange): settle [--library PATH] [--node EXE]
+                                    [--timeout MS], nanping settle --dir DIR; sandbox [--library DIR] prints the
+                                    emulator library too, nanping sandbox [--dir DIR] prints: watching DIR
   yibao catalog sync INFNO --endpoint URL --db FILE [--region R] [--state DIR]
                                     download a catalog (1301-1319 via 9102) into SQLite, with progress
   yibao reconcile --date YYYY-MM-DD --state DIR --endpoint URL [--region R] [--his-ledger FILE] [--out DIR]

@@ -106,7 +106,7 @@ describe('sichuan-com through legacy-com-bridge: the compiled COM-style object, 
   let client: SichuanComClient;
   beforeAll(async () => {
     sb = await startSichuanComSandbox({ core });
-    bridge = createBridge({ library: sb.library, functions: SICOM_FUNCTIONS, env: sb.env, timeoutMs: 3000, core, name: 'SiCom' });
+    bridge = createBridge({ library: sb.library, functions: SICOM_FUNCTIONS, env: sb.env, timeoutMs: 1500, core, name: 'SiCom' });
     client = new SichuanComClient({ core, com: bridgeSiCom(bridge), institution });
   });
   afterAll(async () => {
