@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { YibaoError } from '../../host-node/src/errors.js';
 import { findUp } from './bridge.js';
 
@@ -30,7 +30,19 @@ export interface BuildOptions {
 
 const libExt = process.platform === 'win32' ? '.dll' : process.platform === 'darwin' ? '.dylib' : '.so';
 
-/** Compiles C sources into one shared library (cached by content hash); returns its path. */
+/** Hashes a C file and, recursively, the local headers it includes with #include "…" (so a header change rebuilds). */
+function hashWithIncludes(h: ReturnType<typeof createHash>, file: string, seen: Set<string>): void {
+  if (seen.has(file)) return;
+  seen.add(file);
+  const text = readFileSync(file);
+  h.update(basename(file)).update(text);
+  for (const m of text.toString('latin1').matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)) {
+    const inc = join(dirname(file), m[1]);
+    if (existsSync(inc)) hashWithIncludes(h, inc, seen);
+  }
+}
+
+/** Compiles C sources into one shared library (cached by content hash, headers included); returns its path. */
 export function buildSharedLibrary(name: string, sources: string[], o: BuildOptions = {}): string {
   const cc = o.cc ?? process.env.CC ?? 'gcc';
   const flags = ['-shared', '-O1', '-Wall', '-Wextra', ...(process.platform === 'win32' ? [] : ['-fPIC']), ...(o.flags ?? [])];
@@ -39,7 +51,7 @@ export function buildSharedLibrary(name: string, sources: string[], o: BuildOpti
   h.update(JSON.stringify({ cc, flags, libs, platform: process.platform, arch: process.arch }));
   for (const s of sources) {
     if (!existsSync(s)) throw YibaoError.host('IO_ERROR', `emulator source ${s} not found`);
-    h.update(basename(s)).update(readFileSync(s));
+    hashWithIncludes(h, s, new Set());
   }
   const dir = o.cacheDir ?? join(tmpdir(), 'yibao-emulators');
   mkdirSync(dir, { recursive: true });

@@ -1,8 +1,7 @@
 // Builds an emulator library from C sources with the system C compiler (legacy-com-bridge's cached
 // builder: once per source hash). With `libDir` the library is also copied there under its vendor file
 // name, for a HIS that loads it from its own folder (the sandbox writes emulator.ini beside it).
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSharedLibrary } from '../../legacy-com-bridge/src/native-build.js';
@@ -37,12 +36,8 @@ export function libraryFileName(name: string): string {
 
 /** Compiles (or reuses) the library; returns the path to load. */
 export function buildEmulator(o: BuildOptions): string {
-  // the shared header is part of every emulator: its hash goes into the flags, so that the cached
-  // library is rebuilt when the header changes (the builder hashes the listed sources only)
-  const h = createHash('sha256');
-  const inc = dirname(repoFile('plugins/legacy/emulator/emu_http.h'));
-  for (const f of readdirSync(inc).filter((x) => x.endsWith('.h')).sort()) h.update(f).update(readFileSync(join(inc, f)));
-  const built = buildSharedLibrary(o.name, o.sources, { flags: ['-Werror', `-DYIBAO_EMU_HEADERS=0x${h.digest('hex').slice(0, 12)}`] });
+  // the builder hashes the sources and the local headers they include, so a header change rebuilds
+  const built = buildSharedLibrary(o.name, o.sources, { flags: ['-Werror'] });
   if (!o.libDir) return built;
   mkdirSync(o.libDir, { recursive: true });
   const out = join(o.libDir, libraryFileName(o.name));
