@@ -36,6 +36,13 @@ export interface FlowResult {
   msgids: Record<string, string>;
 }
 
+let visitSeq = 0;
+/** A HIS visit number when the bill has none: time + process + sequence + random, unique across concurrent settlements. */
+export function visitNo(prefix: string): string {
+  visitSeq = (visitSeq + 1) % 10000;
+  return `${prefix}${Date.now()}${String(process.pid % 1000).padStart(3, '0')}${String(visitSeq).padStart(4, '0')}${Math.floor(Math.random() * 100).toString().padStart(2, '0')}`;
+}
+
 const DEFAULT_DIAG = [{ code: 'J06.900', name: '急性上呼吸道感染' }];
 
 /**
@@ -68,7 +75,7 @@ export async function outpatientSettle(client: FlowClient, bill: Bill): Promise<
   const person = await client.identify(cred, bill.insutype);
   const insutype = bill.insutype ?? person.insutype;
   const med_type = bill.med_type ?? '11';
-  const ipt_otp_no = bill.ipt_otp_no ?? `MZ${Date.now()}`;
+  const ipt_otp_no = bill.ipt_otp_no ?? visitNo('MZ');
   const visit = { dept_code: bill.dept_code ?? 'A03', dept_name: bill.dept_name ?? '内科', dr_code: bill.dr_code ?? 'D0001', dr_name: bill.dr_name ?? '医师' };
   const { mdtrt_id } = await client.register({ psn_no: person.psn_no, insutype, credential: cred, ipt_otp_no, ...visit });
   await client.uploadVisit({ mdtrt_id, psn_no: person.psn_no, med_type, diagnoses: bill.diagnoses ?? DEFAULT_DIAG, ...visit });
@@ -86,7 +93,7 @@ export async function inpatientSettle(client: FlowClient, bill: Bill): Promise<F
   const person = await client.identify(cred, bill.insutype);
   const insutype = bill.insutype ?? person.insutype;
   const diagnoses = bill.diagnoses ?? [{ code: 'K35.800', name: '急性阑尾炎' }];
-  const ipt_no = bill.ipt_otp_no ?? `ZY${Date.now()}`;
+  const ipt_no = bill.ipt_otp_no ?? visitNo('ZY');
   const dept = { dept_code: bill.dept_code ?? 'A04', dept_name: bill.dept_name ?? '外科', dr_code: bill.dr_code ?? 'D0002', dr_name: bill.dr_name ?? '医师' };
   const { mdtrt_id } = await client.admit({ psn_no: person.psn_no, insutype, credential: cred, ipt_no, med_type: bill.med_type ?? '21', diagnoses, bed: bill.bed ?? '1', ...dept });
   await client.uploadInpatientFees({ mdtrt_id, psn_no: person.psn_no, lines: bill.fee_items, ...dept });

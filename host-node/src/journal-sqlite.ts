@@ -51,6 +51,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS journal_unfinished ON journal (id) WHERE state IN (${list(UNFINISHED)});
   CREATE INDEX IF NOT EXISTS journal_day ON journal (created_day);
   CREATE INDEX IF NOT EXISTS journal_setl ON journal (setl_id);
+  CREATE INDEX IF NOT EXISTS journal_his_key ON journal (his_key);
 `;
 
 interface Row {

@@ -617,6 +617,8 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
       let why = '';
       try {
         e = await journal.get(e0.id);
+        // another process finished it between unfinished() and the claim: not ours to count
+        if (e && TERMINAL.includes(e.state)) continue;
         for (let phase = 0; e && !TERMINAL.includes(e.state) && phase < 3; phase++) {
           let r: { entry: JournalEntry; action: TxnAction } | null;
           if (e.state === 'succeeded') {
