@@ -8,7 +8,7 @@ import { createCore } from '../src/core.js';
 import { createAgentClient, type AgentBill, type AgentCredential, type AgentIdentity, type AgentPresettlement, type PendingSettlement } from '../src/agent.js';
 import { YibaoError } from '../src/errors.js';
 import { fenToYuan } from '../../host-node/src/money.js';
-import { maskId, maskName } from '../../host-node/src/mask.js';
+import { maskCard, maskId, maskName } from '../../host-node/src/mask.js';
 
 interface KioskConfig {
   /** agent base URL; "" = this origin (the kiosk server proxies /v1 and adds the token) */
@@ -70,6 +70,10 @@ export function describeError(e: unknown, phase: Phase): { title: string; text: 
   if (c === 'CARD_READ' || (phase === 'card' && c === 'BAD_INPUT')) {
     return { kind: 'invalid-card', title: '读卡失败', text: '未能读取卡片。请确认医保卡已正确插入（芯片朝上）后重试。' };
   }
+  if (phase === 'card' && c.startsWith('BRIDGE_')) {
+    // the reader's driver hung or crashed (the agent's bridge restarts it): nothing was paid
+    return { kind: 'reader-error', title: '读卡器故障', text: '读卡器无响应。请重新插卡后重试，或点击“手工输入身份证号”继续办理。' };
+  }
   if (phase === 'identify' && c === 'CENTER_ERROR') {
     return { kind: 'invalid-card', title: '卡片无效', text: '该卡（证件）未通过医保身份验证：卡号无效、未参保或待遇暂停。请到人工窗口咨询。' };
   }
@@ -86,8 +90,10 @@ function fail(e: unknown, phase: Phase): void {
   const err = e instanceof YibaoError ? e : undefined;
   $('error-title').textContent = d.title;
   $('error-text').textContent = d.text;
-  // a kiosk screen is public: ID numbers in a center's message are masked
-  const detail = (err?.detail ?? '').replace(/(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g, (id) => maskId(id));
+  // a kiosk screen is public: ID numbers and the card / token number in a center's message are masked
+  let detail = (err?.detail ?? '').replace(/(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g, (id) => maskId(id));
+  const no = credential?.mdtrt_cert_no;
+  if (no && no.length > 4) detail = detail.split(no).join(maskCard(no));
   $('error-code').textContent = err ? `${err.code} ${err.status}${detail ? ' · ' + detail : ''}` : String(e);
   document.body.dataset.error = d.kind;
   show('error');

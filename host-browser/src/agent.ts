@@ -3,11 +3,11 @@
 // credentials. The agent answers JSON; its errors ({code, status, message…}) become YibaoError with the
 // same code. Failures of the hop itself are AGENT_UNAVAILABLE (nothing sent), AGENT_TIMEOUT and
 // AGENT_REPLY (outcome unknown): never repeat a settle blindly, look at the journal (or recover) first.
-import type { PendingSettlement, JournalEntry, RecoverReport } from '../../host-node/src/journal-contract.js';
+import type { PendingSettlement, JournalEntry, RecoverReport, RefundResult } from '../../host-node/src/journal-contract.js';
 import type { CoreErrorJson } from './contract.js';
 import { YibaoError } from './errors.js';
 
-export type { PendingSettlement, JournalEntry, RecoverReport };
+export type { PendingSettlement, JournalEntry, RecoverReport, RefundResult };
 
 export interface AgentOptions {
   /** base URL of the agent, e.g. "http://127.0.0.1:8765"; "" = the page's own origin (a kiosk server proxying /v1) */
@@ -77,12 +77,15 @@ export interface AgentPresettlement {
 
 export interface AgentClient {
   health(): Promise<Record<string, unknown>>;
-  card(): Promise<AgentCard>;
+  /** the agent's card reader (its configured kind, or ss_card 社保卡 / id_card 身份证 / ec_token 电子凭证) */
+  card(kind?: 'ss_card' | 'id_card' | 'ec_token'): Promise<AgentCard>;
   identify(credential: AgentCredential, insutype?: string): Promise<AgentIdentity>;
   presettle(req: { bill: AgentBill; inpatient?: boolean }): Promise<AgentPresettlement>;
   settle(req: { his_key: string; bill: AgentBill; inpatient?: boolean }): Promise<PendingSettlement>;
   commit(his_key: string): Promise<unknown>;
   abort(his_key: string): Promise<unknown>;
+  /** refund of the key's confirmed settlement (journaled by the agent, resolved before it answers) */
+  refund(his_key: string, setl_id?: string): Promise<RefundResult>;
   recover(): Promise<RecoverReport>;
   journal(filter?: { states?: string[]; his_key?: string; date?: string }): Promise<JournalEntry[]>;
   call(body: Record<string, unknown>): Promise<unknown>;
@@ -157,13 +160,14 @@ export function createAgentClient(o: AgentOptions = {}): AgentClient {
 
   return {
     health: () => request('GET', '/v1/health'),
-    card: async () => unwrap<AgentCard>(await request('GET', '/v1/card'), 'card'),
+    card: async (kind) => unwrap<AgentCard>(await request('GET', `/v1/card${query({ kind })}`), 'card'),
     identify: async (credential, insutype) =>
       unwrap<AgentIdentity>(unwrap(await request('POST', '/v1/identify', { ...credential, ...(insutype ? { insutype } : {}) }), 'identity'), 'person'),
     presettle: async (req) => unwrap<AgentPresettlement>(await request('POST', '/v1/presettle', req), 'presettle'),
     settle: async (req) => unwrap<PendingSettlement>(await request('POST', '/v1/settle', req), 'pending'),
     commit: (his_key) => request('POST', '/v1/commit', { his_key }),
     abort: (his_key) => request('POST', '/v1/abort', { his_key }),
+    refund: (his_key, setl_id) => request<RefundResult>('POST', '/v1/refund', setl_id ? { his_key, setl_id } : { his_key }),
     recover: () => request('POST', '/v1/recover', {}),
     journal: async (filter) => {
       const r = await request<unknown>('GET', `/v1/journal${query(filter)}`);

@@ -1,23 +1,30 @@
 // The kiosk page end to end in headless Chromium (Debian chromium driven by playwright-core): the real
-// agent (`yibao agent`) in front of the sandbox center, the kiosk server proxying /v1 to it, the core in
-// a Web Worker. A payment completes: read card / ID → pending fees → pre-settlement → confirm → slip.
-// The error screens (agent down, center down, invalid card) are driven by real failures. Screenshots go
-// to test/artifacts/kiosk/ (git-ignored).
+// agent (`yibao agent --card-reader heasec …`, its card reader the HeaSecReadInfo-style emulator through the
+// koffi bridge) in front of the sandbox center, the kiosk server proxying /v1 to it, the core in a Web
+// Worker. Payments complete: read card → pending fees → pre-settlement → confirm → slip, and the same by a
+// typed ID number. The error screens (agent down, center down, invalid card, no card) are driven by real
+// failures. Screenshots go to test/artifacts/kiosk/ (git-ignored).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createCore } from '../../host-node/src/core.js';
 import { fenToYuan } from '../../host-node/src/money.js';
 import { startKioskServer, type KioskServer } from '../kiosk/server.js';
-import { startAgent, type RunningAgent } from '../../legacy-com-bridge/native/test/agent-harness.js';
+import { heasecAgentArgs, startAgent, type RunningAgent } from '../../legacy-com-bridge/native/test/agent-harness.js';
 import { artifacts, buildHostBrowser, launch, repoRoot } from './browser-harness.js';
 
 const shots = join(artifacts, 'kiosk');
 const bill = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/demo-outpatient.json'), 'utf8')) as { fee_items: { feedetl_sn: string; pric: string; cnt: string; med_chrgitm_type?: string }[]; dept_name: string; dr_name: string; diagnoses: unknown };
 const CERTNO = '510104198503152311'; // 张在职, 职工 (a seed person of the sandbox)
 const BAD_CERTNO = '110105194912310021'; // wrong check digit: the center refuses it
+// the card in the emulated reader (GBK, ReadCardBas's 11 fields): 张在职's 社保卡 — 发卡地区|社会保障号码|卡号|卡识别码|姓名|…
+const CARD = `510100|${CERTNO}|S51000001|510100D15600000500000000000000A1|张在职|00814E43238697159900BF7C7A|3.00|20200101|20300101|510100000001|DEV01|`;
+const cardDir = mkdtempSync(join(tmpdir(), 'kiosk-card-'));
+const cardFile = join(cardDir, 'card.txt');
+const insertCard = (text: string) => writeFileSync(cardFile, Buffer.from(createCore().gbk.encode(text)));
 const timing: Record<string, number> = {};
 
 let agent: RunningAgent | undefined;
@@ -35,8 +42,9 @@ beforeAll(async () => {
   buildHostBrowser();
   timing.build = Date.now() - t;
   t = Date.now();
+  insertCard(CARD);
   try {
-    agent = await startAgent();
+    agent = await startAgent({ args: await heasecAgentArgs(cardDir), env: { HEASEC_CARD_FILE: cardFile } });
   } catch (e) {
     agentError = e;
     return;
@@ -80,8 +88,41 @@ async function manual(certno: string): Promise<void> {
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
-describe('kiosk (Chromium + agent + sandbox center)', () => {
-  it('completes a payment: ID → pending fees → pre-settlement → confirm → printable slip', async () => {
+/** pending fees → pre-settlement → confirm → slip; returns what the slip shows. */
+async function pay(prefix: string): Promise<{ setlId: string; total: number }> {
+  await page.waitForSelector('body[data-state="fees"]', { timeout: 30000 });
+  const total = createCore().classify({ fee_items: bill.fee_items.map((l) => ({ feedetl_sn: l.feedetl_sn, pric: l.pric, cnt: l.cnt, med_chrgitm_type: l.med_chrgitm_type ?? '14', chrgitm_lv: '01' })) }).totals.medfee_sumamt;
+  expect(await page.textContent('#fee-total')).toBe(`¥ ${fenToYuan(total)}`);
+  expect(await page.locator('#fee-rows tr').count()).toBe(bill.fee_items.length);
+  expect(await page.textContent('#patient')).toContain('张**');
+  expect(await page.textContent('#patient')).not.toContain(CERTNO); // masked on a public screen
+  await shot(`${prefix}-pending-fees`);
+
+  await page.click('#btn-presettle');
+  await page.waitForSelector('body[data-state="presettle"]', { timeout: 60000 });
+  const ps = { total: await page.textContent('#ps-total'), fund: await page.textContent('#ps-fund'), acct: await page.textContent('#ps-acct'), cash: await page.textContent('#ps-cash') };
+  expect(ps.total).toBe(`¥ ${fenToYuan(total)}`);
+  for (const v of Object.values(ps)) expect(v).toMatch(/^¥ \d+\.\d\d$/);
+  await shot(`${prefix}-presettlement`);
+
+  await page.click('#btn-confirm');
+  await page.waitForSelector('body[data-state="slip"]', { timeout: 60000 });
+  const setlId = (await page.textContent('#slip-setl-id'))!.trim();
+  expect(setlId).toMatch(/^\d+$/);
+  expect(await page.textContent('#slip-total')).toBe(ps.total);
+  expect(await page.textContent('#slip-cash')).toBe(ps.cash);
+  await shot(`${prefix}-slip`);
+  return { setlId, total };
+}
+
+/** The agent's journal entry of a settlement, with its request (full=1). */
+async function journalOf(setlId: string): Promise<{ setl_id?: string; his_key: string; state: string; input_json: string } | undefined> {
+  const j = (await (await fetch(`${agent!.url}/v1/journal?state=confirmed&full=1`, { headers: { authorization: `Bearer ${agent!.token}` } })).json()) as { entries: { setl_id?: string; his_key: string; state: string; input_json: string }[] };
+  return j.entries.find((x) => x.setl_id === setlId);
+}
+
+describe('kiosk (Chromium + agent with a card reader + sandbox center)', () => {
+  it('completes a payment: read card (the agent\'s reader) → pending fees → pre-settlement → confirm → printable slip', async () => {
     ready();
     const t0 = Date.now();
     await home();
@@ -90,53 +131,61 @@ describe('kiosk (Chromium + agent + sandbox center)', () => {
     const box = await page.locator('#btn-card').boundingBox();
     expect(box!.height).toBeGreaterThanOrEqual(96);
 
-    // read card through the agent: the agent has no card reader yet (501 NOT_SUPPORTED) -> a clear screen
+    // 读取医保卡: GET /v1/card through the kiosk server → the agent → the koffi bridge → ReadCardBas
     await page.click('#btn-card');
-    await page.waitForSelector('body[data-state="error"], body[data-state="fees"]', { timeout: 30000 });
-    const afterCard = await page.getAttribute('body', 'data-state');
-    if (afterCard === 'error') {
-      expect(await page.getAttribute('body', 'data-error')).toBe('no-reader');
-      expect(await page.textContent('#error-title')).toBe('读卡器未接入');
-      await shot('02-card-reader-not-connected');
-      console.log('KIOSK: /v1/card answered NOT_SUPPORTED (no card reader in the agent yet): shown as 读卡器未接入; paying by ID number');
-      await page.click('#btn-error-home');
-      await manual(CERTNO);
-    } else {
-      console.log('KIOSK: the card was read through the agent /v1/card');
-    }
-
-    await page.waitForSelector('body[data-state="fees"]', { timeout: 30000 });
-    const total = createCore().classify({ fee_items: bill.fee_items.map((l) => ({ feedetl_sn: l.feedetl_sn, pric: l.pric, cnt: l.cnt, med_chrgitm_type: l.med_chrgitm_type ?? '14', chrgitm_lv: '01' })) }).totals.medfee_sumamt;
-    expect(await page.textContent('#fee-total')).toBe(`¥ ${fenToYuan(total)}`);
-    expect(await page.locator('#fee-rows tr').count()).toBe(bill.fee_items.length);
-    expect(await page.textContent('#patient')).toContain('张*');
-    await shot('03-pending-fees');
-
-    await page.click('#btn-presettle');
-    await page.waitForSelector('body[data-state="presettle"]', { timeout: 60000 });
-    const ps = { total: await page.textContent('#ps-total'), fund: await page.textContent('#ps-fund'), acct: await page.textContent('#ps-acct'), cash: await page.textContent('#ps-cash') };
-    expect(ps.total).toBe(`¥ ${fenToYuan(total)}`);
-    for (const v of Object.values(ps)) expect(v).toMatch(/^¥ \d+\.\d\d$/);
-    await shot('04-presettlement');
-
-    await page.click('#btn-confirm');
-    await page.waitForSelector('body[data-state="slip"]', { timeout: 60000 });
-    const setlId = (await page.textContent('#slip-setl-id'))!.trim();
-    expect(setlId).toMatch(/^\d+$/);
-    expect(await page.textContent('#slip-total')).toBe(ps.total);
-    expect(await page.textContent('#slip-cash')).toBe(ps.cash);
-    await shot('05-slip');
+    await page.waitForSelector('body[data-state="fees"], body[data-state="error"]', { timeout: 30000 });
+    if ((await page.getAttribute('body', 'data-state')) === 'error') throw new Error(`card path failed: ${await page.textContent('#error-title')} ${await page.textContent('#error-code')}`);
+    const { setlId } = await pay('02-card');
     await page.emulateMedia({ media: 'print' });
-    await shot('06-slip-print');
+    await shot('02-card-slip-print');
     await page.emulateMedia({ media: 'screen' });
-    timing.payment = Date.now() - t0;
+    timing.payment_by_card = Date.now() - t0;
 
-    // the agent journal holds it confirmed; the center holds the settlement
-    const j = (await (await fetch(`${agent!.url}/v1/journal?state=confirmed`, { headers: { authorization: `Bearer ${agent!.token}` } })).json()) as { entries: { setl_id?: string; his_key: string }[] };
-    const e = j.entries.find((x) => x.setl_id === setlId);
+    // the agent journal holds it confirmed, settled with the 社保卡 credential the reader gave (type 03 + card_sn);
+    // the center holds the settlement
+    const e = await journalOf(setlId);
     expect(e?.his_key).toMatch(/^KIOSK01-MZ/);
-    expect(JSON.stringify(agent!.sandbox!.ledger())).toContain(setlId);
+    const data = JSON.parse(e!.input_json).data;
+    expect(data).toMatchObject({ mdtrt_cert_type: '03', mdtrt_cert_no: 'S51000001' });
+    expect(agent!.sandbox!.ledger().find((l) => l.setl_id === setlId)).toMatchObject({ status: 'valid', psn_no: '51010000000000000001' });
   }, 180000);
+
+  it('completes a payment by a typed ID number (手工输入身份证号)', async () => {
+    ready();
+    const t0 = Date.now();
+    await home();
+    await manual(CERTNO);
+    const { setlId } = await pay('03-typed');
+    timing.payment_by_id = Date.now() - t0;
+    const data = JSON.parse((await journalOf(setlId))!.input_json).data;
+    expect(data).toMatchObject({ mdtrt_cert_type: '02', mdtrt_cert_no: CERTNO });
+  }, 180000);
+
+  it('a card the center refuses (wrong 卡识别码) is shown as 卡片无效; no card in the reader as 读卡失败', async () => {
+    ready();
+    try {
+      insertCard(CARD.replace('000000A1', '000000FF'));
+      await home();
+      await page.click('#btn-card');
+      await page.waitForSelector('body[data-state="error"]', { timeout: 30000 });
+      expect(await page.getAttribute('body', 'data-error')).toBe('invalid-card');
+      expect(await page.textContent('#error-title')).toBe('卡片无效');
+      expect(await page.textContent('#error-code')).toContain('CENTER_ERROR');
+      expect(await page.textContent('#error-code')).not.toContain('S51000001'); // the card number masked on a public screen
+      await shot('04-error-card-refused');
+
+      insertCard(''); // the emulator: 未插卡 (-11)
+      await home();
+      await page.click('#btn-card');
+      await page.waitForSelector('body[data-state="error"]', { timeout: 30000 });
+      expect(await page.getAttribute('body', 'data-error')).toBe('invalid-card');
+      expect(await page.textContent('#error-title')).toBe('读卡失败');
+      expect(await page.textContent('#error-code')).toContain('CARD_READ');
+      await shot('05-error-no-card');
+    } finally {
+      insertCard(CARD);
+    }
+  }, 90000);
 
   it('an invalid card (ID refused by the center) is shown as 卡片无效', async () => {
     ready();
@@ -146,7 +195,7 @@ describe('kiosk (Chromium + agent + sandbox center)', () => {
     expect(await page.getAttribute('body', 'data-error')).toBe('invalid-card');
     expect(await page.textContent('#error-title')).toBe('卡片无效');
     expect(await page.textContent('#error-code')).not.toContain(BAD_CERTNO); // masked on a public screen
-    await shot('07-error-invalid-card');
+    await shot('06-error-invalid-id');
   }, 60000);
 
   it('the center down (HTTP 500 from the center) is shown as 医保中心暂时无法办理', async () => {

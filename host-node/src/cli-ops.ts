@@ -1,6 +1,7 @@
 // CLI commands of the operations side: `yibao reconcile` (daily 3201/3202 against the journal and the HIS
 // ledger) and `yibao agent` (the HTTP service for workstations and kiosks). cli-net.ts parses the
 // arguments and hands them over with its client factory.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from './client.js';
 import type { Journal } from './journal-contract.js';
@@ -9,7 +10,7 @@ import { loadConfig } from './config.js';
 import { openSqliteJournal } from './journal-sqlite.js';
 import { openPostgresJournal } from './journal-postgres.js';
 import { reconcile, readHisLedger } from './reconcile.js';
-import { startAgent } from './agent/server.js';
+import { startAgent, type AgentCardReader } from './agent/server.js';
 import { loadToken } from './agent/auth.js';
 
 export interface OpsArgs {
@@ -17,7 +18,51 @@ export interface OpsArgs {
   bools: Set<string>;
 }
 
-export const OPS_FLAGS = ['--date', '--his-ledger', '--out', '--token-file', '--setl-optins', '--clr-types', '--days', '--max-body', '--node', '--max-inflight'];
+export const OPS_FLAGS = [
+  '--date', '--his-ledger', '--out', '--token-file', '--setl-optins', '--clr-types', '--days', '--max-body', '--node', '--max-inflight',
+  '--card-reader', '--card-library', '--card-kind', '--card-init', '--card-timeout',
+];
+
+const CARD_KINDS = ['ss_card', 'id_card', 'ec_token'] as const;
+
+/**
+ * The agent's card reader from the flags or the environment (flags win): --card-reader heasec (YIBAO_CARD_READER),
+ * --card-library PATH (YIBAO_CARD_LIBRARY), --card-kind ss_card|id_card|ec_token (YIBAO_CARD_KIND, default
+ * ss_card), --card-init JSON or @FILE (YIBAO_CARD_INIT: the reader's Init string: IP, PORT, TIMEOUT, LOG_PATH …),
+ * --card-timeout MS (YIBAO_CARD_TIMEOUT_MS, default 20000). None configured → null (/v1/card answers 501).
+ */
+export async function cardReaderFor(p: OpsArgs, env: NodeJS.ProcessEnv = process.env): Promise<{ reader: AgentCardReader; name: string } | null> {
+  const get = (flag: string, name: string) => p.one.get(flag) ?? (env[name] || undefined);
+  const driver = get('--card-reader', 'YIBAO_CARD_READER');
+  const library = get('--card-library', 'YIBAO_CARD_LIBRARY');
+  if (!driver && !library) return null;
+  if (driver !== 'heasec') throw YibaoError.host('USAGE', `--card-reader ${driver ?? '(missing)'}: the known driver is heasec (HeaSecReadInfo-style library), with --card-library PATH`);
+  if (!library) throw YibaoError.host('USAGE', '--card-reader heasec needs --card-library PATH (or YIBAO_CARD_LIBRARY)');
+  const kind = get('--card-kind', 'YIBAO_CARD_KIND') ?? 'ss_card';
+  if (!(CARD_KINDS as readonly string[]).includes(kind)) throw YibaoError.host('USAGE', `--card-kind ${kind}: expected ${CARD_KINDS.join(' | ')}`);
+  let initText = get('--card-init', 'YIBAO_CARD_INIT');
+  if (initText?.startsWith('@')) {
+    try {
+      initText = readFileSync(initText.slice(1), 'utf8');
+    } catch (e) {
+      throw YibaoError.host('IO_ERROR', `--card-init ${initText}: ${(e as Error).message}`, e);
+    }
+  }
+  let init: Record<string, unknown> | undefined;
+  if (initText) {
+    try {
+      init = JSON.parse(initText) as Record<string, unknown>;
+    } catch (e) {
+      throw YibaoError.host('USAGE', `--card-init: not JSON: ${(e as Error).message}`);
+    }
+    if (!init || typeof init !== 'object' || Array.isArray(init)) throw YibaoError.host('USAGE', '--card-init: expected a JSON object');
+  }
+  const timeoutMs = Number(get('--card-timeout', 'YIBAO_CARD_TIMEOUT_MS') ?? '20000');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw YibaoError.host('USAGE', '--card-timeout MS (≥ 100)');
+  // the koffi bridge is loaded only when a reader is configured
+  const { createCardReader } = await import('../../legacy-com-bridge/src/card-reader.js');
+  return { reader: createCardReader({ driver: 'heasec', library, kind: kind as (typeof CARD_KINDS)[number], init, timeoutMs }), name: `heasec ${kind}` };
+}
 
 /** The journal of a state directory (SQLite, DIR/journal.db), or PostgreSQL with --db postgres://… */
 export async function openJournalFor(p: OpsArgs): Promise<Journal> {
@@ -65,7 +110,7 @@ export async function reconcileCommand(p: OpsArgs, makeClient: (endpoint: string
 
 export async function agentCommand(p: OpsArgs, clientFactory: (endpoint: string) => () => Client): Promise<number> {
   const endpoint = p.one.get('--endpoint');
-  if (!endpoint) throw YibaoError.host('USAGE', 'yibao agent --state DIR --region R --endpoint URL [--db postgres://…] [--port N] [--host 127.0.0.1] [--token-file F | YIBAO_AGENT_TOKEN]');
+  if (!endpoint) throw YibaoError.host('USAGE', 'yibao agent --state DIR --region R --endpoint URL [--db postgres://…] [--port N] [--host 127.0.0.1] [--token-file F | YIBAO_AGENT_TOKEN] [--card-reader heasec --card-library PATH [--card-kind ss_card|id_card|ec_token] [--card-init JSON|@FILE]]');
   const token = loadToken({ file: p.one.get('--token-file'), env: process.env.YIBAO_AGENT_TOKEN });
   const port = Number(p.one.get('--port') ?? '8440');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw YibaoError.host('USAGE', '--port N');
@@ -73,9 +118,11 @@ export async function agentCommand(p: OpsArgs, clientFactory: (endpoint: string)
   const maxBody = Number(p.one.get('--max-body') ?? String(1 << 20));
   const maxInflight = Number(p.one.get('--max-inflight') ?? '64');
   if (!Number.isInteger(maxInflight) || maxInflight < 1) throw YibaoError.host('USAGE', '--max-inflight N (≥ 1)');
+  const card = await cardReaderFor(p);
   const journal = await openJournalFor(p);
   const agent = await startAgent({
     token, host, port, journal, makeClient: clientFactory(endpoint), insuplcFallback: loadConfig(p.one.get('--config')).institution.mdtrtarea_admvs, stateDir: p.one.get('--state') ?? '.yibao', maxBodyBytes: maxBody, maxInflight,
+    cardReader: card?.reader, cardReaderName: card?.name,
     log: p.bools.has('--verbose') ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host)) {

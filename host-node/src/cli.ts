@@ -40,7 +40,10 @@ const USAGE = `用法 / usage:
                                     writes reconcile-DATE.html / .csv; exit 0 balanced, 3 mismatches, 1 failed
   yibao agent --state DIR --region R --endpoint URL [--db postgres://…] [--port N] [--host 127.0.0.1]
               [--token-file F | YIBAO_AGENT_TOKEN] [--max-body BYTES] [--max-inflight N] [--node 1-9]
-                                    HTTP/JSON service for workstations (/v1/settle, /v1/commit, …); Bearer token
+              [--card-reader heasec --card-library PATH [--card-kind ss_card|id_card|ec_token]
+               [--card-init JSON|@FILE] [--card-timeout MS]]   (or YIBAO_CARD_READER / _LIBRARY / _KIND / _INIT)
+                                    HTTP/JSON service for workstations (/v1/settle, /v1/commit, /v1/refund,
+                                    /v1/card …); Bearer token
   yibao version`;
 
 function readInput(file: string | undefined): Buffer {

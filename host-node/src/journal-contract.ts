@@ -8,7 +8,9 @@ import type { CanonicalOp } from '../../plugins/contract.js';
  *   intent → sent → succeeded | failed | unknown
  *   succeeded → confirmed (HIS committed) | cancelled (HIS aborted: undone by the protocol's cancel) | reversed (2601)
  *   unknown → succeeded | failed | reversed (resolved by query / getuncertaintytrade / 98 / 2601 ...)
- * Terminal: failed, confirmed, cancelled, reversed.
+ * Terminal: failed, confirmed, cancelled, reversed. A refund of a confirmed settlement is an entry of its own
+ * (op cancelSettle / cancelInpatientSettle, same his_key, setl_id = the settlement refunded): the settlement's
+ * entry stays confirmed.
  */
 export type JournalState = 'intent' | 'sent' | 'succeeded' | 'failed' | 'unknown' | 'confirmed' | 'cancelled' | 'reversed';
 
@@ -117,6 +119,25 @@ export interface PendingSettlement {
   setldetail: { fund_pay_type: string; fund_pay_type_name: string; fund_payamt: number; inscp_scp_amt: number }[];
 }
 
+/**
+ * A refund of a confirmed settlement (2208 / 2305 as its own journal entry, op cancelSettle /
+ * cancelInpatientSettle, confirmed when returned): `setl_id` is the settlement refunded, `refund_setl_id` the
+ * center's cancellation record ('' when the outcome was found by a 5203 query), amounts in fen (negative).
+ */
+export interface RefundResult {
+  journalId: number;
+  his_key: string;
+  msgid: string;
+  infno: string;
+  state: JournalState;
+  setl_id: string;
+  mdtrt_id: string;
+  psn_no: string;
+  refund_setl_id: string;
+  setlinfo: Record<string, unknown>;
+  setldetail: PendingSettlement['setldetail'];
+}
+
 /** Durable queue of uploads that move no money (4101, 3501–3507, 4401 ...). */
 export interface OfflineQueue {
   enqueue(item: { infno: string; input_json: string; his_key?: string }): Promise<{ id: number; msgid: string }>;
@@ -141,4 +162,10 @@ export interface ReliableSettlementApi {
    * (true / false), or null when the HIS cannot say (then the entry is kept for the next run).
    */
   recover(opts?: { hisCommitted?: (his_key: string) => Promise<boolean | null> }): Promise<RecoverReport>;
+  /**
+   * Refunds the HIS key's CONFIRMED settlement (or the one named by setl_id) at the center: journaled like a
+   * settlement, one phase (resolved before it returns: only a returned result means refunded). A pending
+   * settlement is aborted instead. Optional: protocols without it answer NOT_SUPPORTED.
+   */
+  refund?(req: { his_key: string; setl_id?: string }): Promise<RefundResult>;
 }

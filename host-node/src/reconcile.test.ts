@@ -15,6 +15,7 @@ import { outpatientSettle, type Bill, type FlowResult } from './flows.js';
 import { reconcile, readHisLedger, type HisLedgerRow, type ReconcileReport } from './reconcile.js';
 import { fenToYuan } from './money.js';
 import { memoryJournal } from './testing/memory-journal.js';
+import { createReliableClient } from './reliable.js';
 import type { Journal } from './journal-contract.js';
 import { createSichuanPlugin, SICHUAN_MANIFEST } from '../../plugins/national/index.js';
 import { startSandbox, type Sandbox } from '../../plugins/national/sandbox/server.js';
@@ -87,6 +88,43 @@ describe('reconcile: a balanced day', () => {
     const html = readFileSync(rep.files!.html, 'utf8');
     expect(html).toContain('对账平 / Balanced');
     expect(readFileSync(rep.files!.csv, 'utf8').trim().split(/\r\n/)).toHaveLength(1); // header only
+  });
+});
+
+describe('reconcile: a confirmed settlement refunded later (reliable client refund)', () => {
+  let sb: Sandbox;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'yibao-rc-refund-'));
+    sb = await startSandbox({ region: 'sichuan' });
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+
+  it('is seen as cancelled, like the center sees it: balanced, nothing reported missing', async () => {
+    const c = clientFor(sb, dir);
+    const j = memoryJournal();
+    const rc = createReliableClient({ client: c, journal: j });
+    const kept = await rc.settle({ his_key: 'MZ-KEEP', bill: bill(ID.zhang, 1) });
+    await rc.commit('MZ-KEEP');
+    const refunded = await rc.settle({ his_key: 'MZ-REFUND', bill: bill(ID.li, 2) });
+    await rc.commit('MZ-REFUND');
+    await rc.refund({ his_key: 'MZ-REFUND' });
+    const his: HisLedgerRow[] = [
+      { his_key: 'MZ-KEEP', setl_id: kept.setl_id, medfee_sumamt: kept.setlinfo.medfee_sumamt as number, status: 'valid' },
+      { his_key: 'MZ-REFUND', setl_id: refunded.setl_id, medfee_sumamt: refunded.setlinfo.medfee_sumamt as number, status: 'cancelled' },
+    ];
+    const rep = await reconcile({ client: c, journal: j, date: c.timeText().slice(0, 10), his });
+    expect(rep.mismatches).toEqual([]);
+    expect(rep.totals.map((t) => [t.insutype, t.clr_type, t.count, t.stmt_rslt])).toEqual([['310', '11', 1, '0']]);
+    expect(rep.sums).toMatchObject({ center_count: 1, journal_count: 1, his_count: 1 });
+    // 3202: the center's cancellation record is not in the journal's file: flagged, and explained by the link
+    const d11 = rep.details.find((d) => d.clr_type === '11')!;
+    expect(d11.error).toBeUndefined();
+    expect(d11.explained).toBe(d11.unbalanced);
+    // the journal itself keeps both facts: the settlement confirmed, its refund confirmed beside it
+    expect((await j.list({ his_key: 'MZ-REFUND' })).map((e) => `${e.op}:${e.state}`)).toEqual(['settle:confirmed', 'cancelSettle:confirmed']);
   });
 });
 

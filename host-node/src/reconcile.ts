@@ -135,7 +135,24 @@ export interface ReconcileOptions {
 }
 
 const SETTLE_OPS = new Set(['settle', 'inpatientSettle', 'pharmacySettle']);
+const REFUND_OPS = new Set(['cancelSettle', 'cancelInpatientSettle']);
 const LIVE = new Set(['confirmed', 'succeeded']);
+
+/**
+ * A confirmed settlement refunded later (a confirmed refund entry of the same HIS key and setl_id, reliable.ts
+ * refund(), possibly days after) is seen as cancelled — as the center sees it. The refund entry may be of any
+ * day: the keys of the day's confirmed settlements are looked up (journal index on his_key).
+ */
+async function withRefunds(journal: Journal, entries: JournalEntry[]): Promise<JournalEntry[]> {
+  const keys = [...new Set(entries.filter((e) => SETTLE_OPS.has(e.op) && e.state === 'confirmed' && e.setl_id).map((e) => e.his_key))];
+  const refunds = new Map<string, JournalEntry>(); // his_key + setl_id → the refund entry
+  for (const k of keys) for (const r of await journal.list({ his_key: k })) if (REFUND_OPS.has(r.op) && r.state === 'confirmed' && r.setl_id) refunds.set(`${k}\u0000${r.setl_id}`, r);
+  if (!refunds.size) return entries;
+  return entries.map((e) => {
+    const r = SETTLE_OPS.has(e.op) && e.state === 'confirmed' ? refunds.get(`${e.his_key}\u0000${e.setl_id}`) : undefined;
+    return r ? { ...e, state: 'cancelled', undo_msgid: r.msgid } : e;
+  });
+}
 const DEFAULT_CLR: Record<string, string> = { settle: '11', inpatientSettle: '21', pharmacySettle: '41' };
 
 // ---- HIS ledger ---------------------------------------------------------------------------------
@@ -326,7 +343,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
   // the journal's settlements of the day (the center's date; the journal is read a day either side)
   const entries: JournalEntry[] = [];
   for (const d of [shiftDate(date, -1), date, shiftDate(date, 1)]) entries.push(...(await journal.list({ date: d, region })));
-  const all = entries.filter((e) => SETTLE_OPS.has(e.op)).map(jinfo).filter((j) => j.day === date);
+  const all = (await withRefunds(journal, entries.filter((e) => SETTLE_OPS.has(e.op)))).map(jinfo).filter((j) => j.day === date);
   const live = all.filter((j) => LIVE.has(j.e.state) && j.e.setl_id);
   const unresolved = all.filter((j) => ['intent', 'sent', 'unknown', 'succeeded'].includes(j.e.state)).map((j) => ({ id: j.e.id, his_key: j.e.his_key, msgid: j.e.msgid, infno: j.e.infno, state: j.e.state }));
   const setl_optins = o.setl_optins ?? live.find((j) => j.clr_optins)?.clr_optins ?? '';
@@ -588,7 +605,7 @@ export async function reconcile(o: ReconcileOptions): Promise<ReconcileReport> {
       days.push({ date: d, journal: sums.journal, center: sums.center, his: sums.his ?? undefined });
       continue;
     }
-    const es = (await journal.list({ date: d, region })).filter((e) => SETTLE_OPS.has(e.op) && LIVE.has(e.state));
+    const es = (await withRefunds(journal, (await journal.list({ date: d, region })).filter((e) => SETTLE_OPS.has(e.op)))).filter((e) => LIVE.has(e.state));
     days.push({ date: d, journal: es.reduce((a, e) => a + (e.amounts?.medfee_sumamt ?? jinfo(e).amounts?.medfee_sumamt ?? 0), 0) });
   }
 

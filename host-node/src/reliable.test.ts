@@ -42,12 +42,13 @@ function bill(over: Record<string, unknown> = {}) {
   return { mdtrt_cert_type: '02', mdtrt_cert_no: idNo(), ipt_otp_no: `T${Date.now()}${++seq}`, fee_items: LINES, ...over };
 }
 
-/** Money-call faults: the sandbox's fault is switched on only around the 2207A / 2304A request. */
+/** Money-call faults: the sandbox's fault is switched on only around the next 2207A / 2304A / 2208 / 2305 request. */
 function faultyTransport(inner: Transport, plan: Rig['plan']): Transport {
   return {
     ...inner,
     async post(req) {
-      const money = req.infno === '2207A' || req.infno === '2304A' || req.infno === '2207' || req.infno === '2304';
+      // the money calls: settlements and refunds (2208 / 2305)
+      const money = ['2207A', '2304A', '2207', '2304', '2208', '2305'].includes(req.infno);
       if (money && plan.mutate) {
         req = { ...req, body: plan.mutate(req.body) };
         plan.mutate = null;
@@ -325,6 +326,136 @@ describe('recover()', () => {
   it('every step asks op 70: an illegal event is refused by the core', () => {
     expect(() => core.txn.next({ protocol: 'national', state: 'confirmed', event: 'his_aborted' })).toThrowError(/TXN_ILLEGAL|交易状态转换不合法/);
     expect(core.txn.next({ protocol: 'national', state: 'sent', event: 'transport_unknown' })).toEqual({ state: 'unknown', action: 'query', terminal: false });
+  });
+});
+
+describe('refund of a confirmed settlement (2208 / 2305, its own journal entry)', () => {
+  async function confirmed(r: Rig, his_key: string, inpatient = false) {
+    const b = inpatient ? bill({ fee_items: [{ feedetl_sn: '1', med_list_codg: '001102000010000', name: '床位费', pric: '35.00', cnt: '3', med_chrgitm_type: '01' }] }) : bill();
+    const p = await r.rc.settle({ his_key, bill: b, inpatient });
+    await r.rc.commit(his_key);
+    return p;
+  }
+  const refundsOf = async (r: Rig, his_key: string) => (await r.journal.list({ his_key })).filter((e) => e.op === 'cancelSettle' || e.op === 'cancelInpatientSettle');
+
+  it('outpatient: intent → sent → succeeded → confirmed; the center cancels it; one refund per settlement', async () => {
+    const r = await rig('refund-a');
+    const p = await confirmed(r, 'RF-1');
+    r.steps.length = 0;
+    const f = await r.rc.refund({ his_key: 'RF-1' });
+    expect(f).toMatchObject({ his_key: 'RF-1', infno: '2208', state: 'confirmed', setl_id: p.setl_id, mdtrt_id: p.mdtrt_id, psn_no: p.psn_no });
+    expect(f.refund_setl_id).toMatch(/^\d+$/);
+    expect(f.refund_setl_id).not.toBe(p.setl_id);
+    expect(f.setlinfo.medfee_sumamt).toBe(-4000);
+    expect(r.steps.map((s) => `${s.from}>${s.event}>${s.to}`)).toEqual(['new>begin>intent', 'intent>sent>sent', 'sent>reply_ok>succeeded', 'succeeded>his_committed>confirmed']);
+    const [e] = await refundsOf(r, 'RF-1');
+    expect(e).toMatchObject({ op: 'cancelSettle', infno: '2208', state: 'confirmed', msgid: f.msgid, setl_id: p.setl_id, psn_no: p.psn_no, mdtrt_id: p.mdtrt_id });
+    expect(e!.amounts).toMatchObject({ medfee_sumamt: -4000 });
+    expect(e!.lease_owner ?? null).toBeNull();
+    expect(JSON.parse(e!.input_json)._envelope).toEqual({ insuplc_admdvs: '510100' });
+    // the center: cancelled by exactly this request; the settlement's own entry stays confirmed
+    expect(ledgerOf(p.msgid)).toMatchObject([{ status: 'cancelled', cancel_msgid: f.msgid, cancel_setl_id: f.refund_setl_id }]);
+    expect((await r.journal.byMsgid(p.msgid))!.state).toBe('confirmed');
+    await expect(r.rc.refund({ his_key: 'RF-1' })).rejects.toMatchObject({ code: 'DUPLICATE' });
+    expect(await refundsOf(r, 'RF-1')).toHaveLength(1);
+  });
+
+  it('inpatient: 2305 (op cancelInpatientSettle); setl_id selects; pending or unknown keys are refused before anything is sent', async () => {
+    const r = await rig('refund-b');
+    const p = await confirmed(r, 'RF-IN', true);
+    await expect(r.rc.refund({ his_key: 'RF-IN', setl_id: '999' })).rejects.toMatchObject({ code: 'STATE_ERROR' });
+    const f = await r.rc.refund({ his_key: 'RF-IN', setl_id: p.setl_id });
+    expect(f).toMatchObject({ infno: '2305', state: 'confirmed', setl_id: p.setl_id });
+    expect((await refundsOf(r, 'RF-IN'))[0]).toMatchObject({ op: 'cancelInpatientSettle', state: 'confirmed' });
+    expect(ledgerOf(p.msgid)).toMatchObject([{ status: 'cancelled', cancel_msgid: f.msgid }]);
+    // a pending settlement is aborted, not refunded; an unknown key has nothing to refund
+    const q = await r.rc.settle({ his_key: 'RF-PEND', bill: bill() });
+    await expect(r.rc.refund({ his_key: 'RF-PEND' })).rejects.toMatchObject({ code: 'STATE_ERROR', detail: expect.stringMatching(/pending.*abort/) });
+    await r.rc.abort('RF-PEND');
+    await expect(r.rc.refund({ his_key: 'RF-NONE' })).rejects.toMatchObject({ code: 'STATE_ERROR' });
+    await expect(r.rc.refund({ his_key: '' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    expect(ledgerOf(q.msgid)).toMatchObject([{ status: 'cancelled' }]);
+    expect(await refundsOf(r, 'RF-PEND')).toEqual([]);
+  });
+
+  it('a refusal by the center is failed; unknown outcomes while the HIS waits: found by 5203 → confirmed, not found → 2601 → reversed', async () => {
+    const r = await rig('refund-c');
+    // refused: the center has it cancelled already (by someone else, outside yibao)
+    const p0 = await confirmed(r, 'RF-REF');
+    await r.client.cancelSettle({ setl_id: p0.setl_id, mdtrt_id: p0.mdtrt_id, psn_no: p0.psn_no });
+    await expect(r.rc.refund({ his_key: 'RF-REF' })).rejects.toMatchObject({ code: 'CENTER_ERROR' });
+    expect((await refundsOf(r, 'RF-REF'))[0]).toMatchObject({ state: 'failed' });
+
+    // the center refunded, the reply was lost: 5203 shows the settlement cancelled → the refund stands
+    const p1 = await confirmed(r, 'RF-DROP');
+    r.plan.fault = { kind: 'drop-after-commit', p: 1 };
+    r.steps.length = 0;
+    const f1 = await r.rc.refund({ his_key: 'RF-DROP' });
+    expect(f1).toMatchObject({ state: 'confirmed', setl_id: p1.setl_id, refund_setl_id: '' });
+    expect(f1.setlinfo.medfee_sumamt).toBe(-4000);
+    expect(r.steps.map((s) => `${s.from}>${s.event}>${s.to}/${s.action}`)).toEqual([
+      'new>begin>intent/send', 'intent>sent>sent/none', 'sent>transport_unknown>unknown/query', 'unknown>query_found>succeeded/none', 'succeeded>his_committed>confirmed/none',
+    ]);
+    const e1 = (await refundsOf(r, 'RF-DROP'))[0]!;
+    expect(JSON.parse(e1.reply_json!).source).toBe('5203');
+    expect(e1.amounts).toMatchObject({ medfee_sumamt: -4000 });
+    expect(ledgerOf(p1.msgid)).toMatchObject([{ status: 'cancelled', cancel_msgid: f1.msgid }]);
+
+    // the 2208 never got processed (HTTP 500): 5203 shows it in force → 2601 makes that msgid dead → nothing refunded
+    const p2 = await confirmed(r, 'RF-500');
+    r.plan.fault = { kind: 'http-500', p: 1 };
+    const err = await r.rc.refund({ his_key: 'RF-500' }).catch((x) => x);
+    expect(err).toMatchObject({ code: 'NOT_SETTLED' });
+    const e2 = (await refundsOf(r, 'RF-500'))[0]!;
+    expect(e2).toMatchObject({ state: 'reversed' });
+    expect(e2.error).toMatch(/原交易不存在/);
+    expect(ledgerOf(p2.msgid)).toMatchObject([{ status: 'valid' }]);
+    // the settlement is still in force: it may be refunded now
+    const f2 = await r.rc.refund({ his_key: 'RF-500' });
+    expect(ledgerOf(p2.msgid)).toMatchObject([{ status: 'cancelled', cancel_msgid: f2.msgid }]);
+  });
+
+  it('recover(): a refund the HIS never heard of is undone by 2601 (presumed abort), without asking the HIS oracle', async () => {
+    const r = await rig('refund-rec');
+    // sent and reached the center (the process died before the reply was journaled)
+    const a = await confirmed(r, 'RR-sent');
+    const fa = await r.rc.refund({ his_key: 'RR-sent' });
+    // succeeded: died between the reply and the confirmation
+    const b = await confirmed(r, 'RR-succ');
+    const fb = await r.rc.refund({ his_key: 'RR-succ' });
+    // intent: the request never left
+    const c = await confirmed(r, 'RR-intent');
+    const msgid = (await r.client.nextMsgid()).msgid;
+    const input_json = JSON.stringify({ data: { setl_id: c.setl_id, mdtrt_id: c.mdtrt_id, psn_no: c.psn_no }, _envelope: { insuplc_admdvs: '510100' } });
+    const ec = await r.journal.begin({ msgid, infno: '2208', op: 'cancelSettle', region: 'sichuan', his_key: 'RR-intent', input_json, input_digest: 'x', psn_no: c.psn_no, mdtrt_id: c.mdtrt_id });
+    const dead = deadOwner();
+    const db = new Database((r.journal as Journal & { file: string }).file);
+    const set = db.prepare(`UPDATE journal SET state = ?, lease_owner = ?, lease_until = ? WHERE msgid = ?`);
+    const until = new Date(Date.now() + 3600e3).toISOString();
+    set.run('sent', dead, until, fa.msgid);
+    set.run('succeeded', dead, until, fb.msgid);
+    set.run('intent', dead, until, msgid);
+    db.close();
+    expect(ledgerOf(a.msgid)[0]!.status).toBe('cancelled');
+    const restarted = await rig('refund-rec');
+    let asked = 0;
+    const rep = await restarted.rc.recover({ hisCommitted: async () => (asked++, true) });
+    expect(asked).toBe(0);
+    expect(rep).toMatchObject({ resolved: 3, reversed: 3, left: 0 });
+    for (const [m, p] of [[fa.msgid, a], [fb.msgid, b]] as const) {
+      const e = (await r.journal.byMsgid(m))!;
+      expect(e.state).toBe('reversed');
+      // 2601 of the refund: the settlement is in force again, the refund's msgid dead
+      expect(ledgerOf(p.msgid)).toMatchObject([{ status: 'valid' }]);
+      expect(sb.center.st.msgs.get(m)?.reversed_by).toBe(e.undo_msgid);
+    }
+    const ei = (await r.journal.get(ec.id))!;
+    expect(ei.state).toBe('reversed');
+    expect(ei.error).toMatch(/原交易不存在/);
+    expect(ledgerOf(c.msgid)).toMatchObject([{ status: 'valid' }]);
+    // the settlements may be refunded again
+    await r.rc.refund({ his_key: 'RR-succ' });
+    expect(ledgerOf(b.msgid)).toMatchObject([{ status: 'cancelled' }]);
   });
 });
 

@@ -18,6 +18,19 @@
 // left for the next run. The HIS must commit its own database BEFORE calling commit() and answer
 // hisCommitted from that database (presumed abort: no commit record = abort).
 //
+// Refunds (refund(): 2208 / 2305 of a CONFIRMED settlement) are money calls of their own: a journal entry
+// with op cancelSettle / cancelInpatientSettle under the settlement's HIS key (setl_id = the settlement
+// refunded), the same intent → sent → outcome rules, one phase for the HIS (refund() returns after the entry
+// is confirmed: only that answer means "refunded"). An unknown outcome is resolved by 5203 of the refunded
+// setl_id (cancelled = the refund took effect → found; still in force → not found), then 2601 of the
+// refund's msgid — which makes a late 2208 dead at the center, or puts the settlement back in force.
+// Presumed abort as for settlements: while the HIS waits a found refund is kept; in recovery (the HIS got
+// no answer) it is undone by 2601 — also a refund left 'succeeded' by a crash before its confirmation,
+// for which the HIS oracle is not asked (the HIS's answer about the key concerns the settlement): the
+// machine's 'cancel' action is the 2601 for a refund entry, reported as cancel_failed / cancel_refused when
+// the 2601 does not go through. A settlement whose refund is confirmed stays 'confirmed' itself (terminal
+// states stay terminal); reconcile.ts and the agent read the refund entry beside it.
+//
 // Crash-point tests: YIBAO_CRASH_AT=<point> makes this process SIGKILL itself at that point (crashPoint());
 // the hook is inert unless the variable is set. Points, in order:
 //   before-intent   the request is built, nothing journaled
@@ -36,9 +49,9 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { openSync, readSync, closeSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Client, Settlement, Credential } from './client.js';
-import type { TxnAction, TxnEvent, TxnProtocol, TxnResult } from './contract.js';
-import type { Journal, JournalAmounts, JournalEntry, JournalState, PendingSettlement, RecoverReport, ReliableSettlementApi } from './journal-contract.js';
+import { SETLINFO_AMOUNTS, type Client, type Settlement, type Credential } from './client.js';
+import type { Core, TxnAction, TxnEvent, TxnProtocol, TxnResult } from './contract.js';
+import type { Journal, JournalAmounts, JournalEntry, JournalState, PendingSettlement, RecoverReport, RefundResult, ReliableSettlementApi } from './journal-contract.js';
 import type { CanonicalOp, WireRequest } from '../../plugins/contract.js';
 import { billTotal, type Bill } from './flows.js';
 import { YibaoError } from './errors.js';
@@ -95,11 +108,15 @@ export interface ReliableClient extends ReliableSettlementApi {
   readonly owner: string;
   readonly journal: Journal;
   recover(opts?: { hisCommitted?: (his_key: string) => Promise<boolean | null> }): Promise<RecoverResult>;
+  refund(req: { his_key: string; setl_id?: string }): Promise<RefundResult>;
 }
 
 const UNDONE: readonly JournalState[] = ['failed', 'cancelled', 'reversed'];
 const TERMINAL: readonly JournalState[] = ['failed', 'confirmed', 'cancelled', 'reversed'];
 const MONEY_OPS: readonly CanonicalOp[] = ['settle', 'inpatientSettle'];
+/** journal ops of refunds (2208 / 2305 of a confirmed settlement, its own entry) */
+export const REFUND_OPS: readonly CanonicalOp[] = ['cancelSettle', 'cancelInpatientSettle'];
+const isRefund = (e: { op: CanonicalOp }) => REFUND_OPS.includes(e.op);
 
 function protocolOf(family: string): TxnProtocol | null {
   return family === 'national-json' ? 'national' : null;
@@ -117,7 +134,7 @@ function amountsOf(setlinfo: Record<string, unknown>): JournalAmounts {
   return { medfee_sumamt: n('medfee_sumamt'), fund_pay_sumamt: n('fund_pay_sumamt'), acct_pay: n('acct_pay'), psn_cash_pay: n('psn_cash_pay') };
 }
 
-function errText(e: unknown): string {
+export function errText(e: unknown): string {
   if (e instanceof YibaoError) return `${e.code}: ${e.detail ?? e.message}`;
   return `ERROR: ${(e as Error)?.message ?? String(e)}`;
 }
@@ -127,7 +144,7 @@ const isCenterError = (e: unknown) => e instanceof YibaoError && e.code === 'CEN
 /** Thrown from beforeSend when the client would repeat the journaled call under a new msgid. */
 class ResendRefused extends Error {}
 
-function defaultOwner(): string {
+export function defaultOwner(): string {
   return `yibao/${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
 }
 
@@ -221,25 +238,36 @@ export function hisLedgerOracle(file: string): (his_key: string) => Promise<bool
   return async (k) => (committed.has(k) ? committed.get(k)! : false);
 }
 
-/** The two-phase, journaled settlement client (national family). */
-export function createReliableClient(o: ReliableClientOptions): ReliableClient {
-  const { client, journal } = o;
-  const core = client.core;
-  const manifest = client.plugin.manifest;
-  const region = manifest.id;
-  const protocol = protocolOf(manifest.family);
-  const owner = o.owner ?? defaultOwner();
-  const leaseMs = o.leaseMs ?? 10 * 60 * 1000;
-  const sha256hex = (t: string) => core.hash.hex(core.hash.sha256(t));
-  const reversible = (infno: string) => manifest.transactions[infno]?.reversible === true;
+/**
+ * The journal side of every reliable client (national here, Yinhai in plugins/chengdu/reliable.ts): each
+ * step asks op 70 (core.txn.next) for the next state and action and writes it with a compare-and-set; leases
+ * keep two processes from resolving one entry.
+ */
+export interface TxnSteps {
+  machine(e: JournalEntry | { state: 'new'; infno: string }, event: TxnEvent, waiting: boolean): TxnResult;
+  /** One step: asks op 70, writes the new state (CAS) with the patch; null when another process moved the entry first. */
+  step(e: JournalEntry, event: TxnEvent, waiting: boolean, patch?: Parameters<Journal['transition']>[3]): Promise<{ entry: JournalEntry; action: TxnAction } | null>;
+  /** step() that throws STATE_ERROR when another process moved the entry. */
+  mustStep(e: JournalEntry, event: TxnEvent, waiting: boolean, patch?: Parameters<Journal['transition']>[3]): Promise<{ entry: JournalEntry; action: TxnAction }>;
+  /** Takes the entry's lease (renewing our own; taking over one of a dead local process). */
+  claim(e: JournalEntry): Promise<boolean>;
+  /** recover()'s claim: never an entry a live owner holds (this one included: a settle in flight or a pending settlement). */
+  claimForRecovery(e: JournalEntry): Promise<boolean>;
+}
 
-  function needProtocol(): TxnProtocol {
-    if (!protocol) throw YibaoError.host('NOT_SUPPORTED', `${region}: reliable settlement is implemented for the national family (this is ${manifest.family})`);
-    return protocol;
-  }
-
+export function createTxnSteps(o: {
+  core: Core;
+  journal: Journal;
+  protocol: () => TxnProtocol;
+  owner: string;
+  leaseMs: number;
+  reversible?: (infno: string) => boolean;
+  onStep?: (s: ReliableStep) => void;
+}): TxnSteps {
+  const { core, journal, owner, leaseMs } = o;
+  const reversible = o.reversible ?? (() => false);
   function machine(e: JournalEntry | { state: 'new'; infno: string }, event: TxnEvent, waiting: boolean): TxnResult {
-    return core.txn.next({ protocol: needProtocol(), state: e.state, event, reversible: reversible(e.infno), his_waiting: waiting });
+    return core.txn.next({ protocol: o.protocol(), state: e.state, event, reversible: reversible(e.infno), his_waiting: waiting });
   }
 
   /**
@@ -293,6 +321,29 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
     }
     return journal.claim(e.id, owner, leaseMs);
   }
+
+
+  return { machine, step, mustStep, claim, claimForRecovery };
+}
+
+/** The two-phase, journaled settlement client (national family). */
+export function createReliableClient(o: ReliableClientOptions): ReliableClient {
+  const { client, journal } = o;
+  const core = client.core;
+  const manifest = client.plugin.manifest;
+  const region = manifest.id;
+  const protocol = protocolOf(manifest.family);
+  const owner = o.owner ?? defaultOwner();
+  const leaseMs = o.leaseMs ?? 10 * 60 * 1000;
+  const sha256hex = (t: string) => core.hash.hex(core.hash.sha256(t));
+  const reversible = (infno: string) => manifest.transactions[infno]?.reversible === true;
+
+  function needProtocol(): TxnProtocol {
+    if (!protocol) throw YibaoError.host('NOT_SUPPORTED', `${region}: reliable settlement is implemented for the national family (this is ${manifest.family})`);
+    return protocol;
+  }
+
+  const { machine, step, mustStep, claim, claimForRecovery } = createTxnSteps({ core, journal, protocol: needProtocol, owner, leaseMs, reversible, onStep: o.onStep });
 
   /**
    * input_json = the request's input node exactly (numbers as their verbatim text, via the core's exact JSON)
@@ -417,15 +468,68 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
     }
   }
 
+  /** The settlement a refund entry refunds (journaled with it: setl_id, else the request's data). */
+  function refundTarget(e: JournalEntry): { setl_id: string; mdtrt_id: string; psn_no: string } {
+    let d: Record<string, unknown> = {};
+    try {
+      d = ((JSON.parse(e.input_json) as { data?: Record<string, unknown> }).data ?? {}) as Record<string, unknown>;
+    } catch {
+      /* keep the entry's own columns */
+    }
+    return { setl_id: e.setl_id || str(d.setl_id), mdtrt_id: e.mdtrt_id || str(d.mdtrt_id), psn_no: e.psn_no || str(d.psn_no) };
+  }
+
+  /**
+   * Did the refund take effect? 5203 of the refunded setl_id: cancelled → found (the refund's amounts are
+   * the settlement's, negated: 2208 / 2305 undo a whole settlement); in force or reversed → not found.
+   */
+  async function refundQuery(e: JournalEntry): Promise<Found> {
+    const t = refundTarget(e);
+    if (!t.setl_id || !t.psn_no) return { event: 'query_failed', patch: { error: 'query: no setl_id / psn_no journaled for the refund' } };
+    try {
+      const q = await client.invoke('querySettlements', { data: { psn_no: t.psn_no, setl_id: t.setl_id, mdtrt_id: t.mdtrt_id } });
+      const info = (q.output.setlinfo ?? {}) as Record<string, unknown>;
+      const stas = str(info.setl_stas);
+      const cancelled = stas ? stas === 'cancelled' : str(info.vali_flag) === '0';
+      if (!cancelled) return { event: 'query_not_found', patch: { setl_id: t.setl_id, error: `5203: ${t.setl_id} ${stas || 'in force'}: the refund did not take effect` } };
+      const setlinfo: Record<string, unknown> = { ...info };
+      for (const k of SETLINFO_AMOUNTS) if (k !== 'balc' && typeof info[k] === 'number') setlinfo[k] = -(info[k] as number) || 0;
+      const detailRaw = q.output.setldetail;
+      const setldetail = ((Array.isArray(detailRaw) ? detailRaw : []) as Record<string, unknown>[]).map((x) => ({
+        fund_pay_type: str(x.fund_pay_type), fund_pay_type_name: str(x.fund_pay_type_name), fund_payamt: -Number(x.fund_payamt ?? 0) || 0, inscp_scp_amt: -Number(x.inscp_scp_amt ?? 0) || 0,
+      }));
+      return {
+        event: 'query_found',
+        patch: { setl_id: t.setl_id, amounts: amountsOf(setlinfo), reply_json: JSON.stringify({ setlinfo, setldetail, source: '5203', refund_setl_id: '' }) },
+        settlement: { setlinfo, setldetail },
+      };
+    } catch (err) {
+      return { event: 'query_failed', patch: { error: `query: ${errText(err)}` } };
+    }
+  }
+
+  /**
+   * The undo of a refund the HIS never heard of (presumed abort): 2601 of the refund's msgid — the settlement
+   * is in force again. In 'succeeded' op 70 knows this undo as the entry's cancel: a 2601 without an answer
+   * is cancel_failed (wait), a refused one cancel_refused (manual).
+   */
+  async function undoRefund(e: JournalEntry): Promise<Found> {
+    crashPoint('before-cancel');
+    const f = await reverse(e);
+    if (f.event === 'reverse_failed') return { ...f, event: 'cancel_failed' };
+    if (f.event === 'reverse_refused') return { ...f, event: 'cancel_refused' };
+    return f;
+  }
+
   /** Follows the machine's actions until it says none / wait / manual. */
   async function drive(e: JournalEntry, action: TxnAction, waiting: boolean): Promise<{ entry: JournalEntry; action: TxnAction; found?: Found['settlement'] }> {
     let found: Found['settlement'];
     personContext(e);
     for (let guard = 0; guard < 8; guard++) {
       let f: Found;
-      if (action === 'query') f = await query(e);
+      if (action === 'query') f = isRefund(e) ? await refundQuery(e) : await query(e);
       else if (action === 'reverse') f = await reverse(e);
-      else if (action === 'cancel') f = await cancel(e);
+      else if (action === 'cancel') f = isRefund(e) ? await undoRefund(e) : await cancel(e);
       else if (action === 'confirm') throw YibaoError.host('NOT_SUPPORTED', `${region}: center confirm (${protocol})`);
       else return { entry: e, action, found };
       if (f.settlement) found = f.settlement;
@@ -605,7 +709,7 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
       report.errors.push({ id: e.id, his_key: e.his_key, state: e.state, error: why });
     };
     for (const e0 of await journal.unfinished()) {
-      if (e0.region !== region || !MONEY_OPS.includes(e0.op) || !protocol) {
+      if (e0.region !== region || !(MONEY_OPS.includes(e0.op) || isRefund(e0)) || !protocol) {
         leave(e0, `not resolved by this client (region ${region}, ${manifest.family})`);
         continue;
       }
@@ -622,7 +726,8 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
         for (let phase = 0; e && !TERMINAL.includes(e.state) && phase < 3; phase++) {
           let r: { entry: JournalEntry; action: TxnAction } | null;
           if (e.state === 'succeeded') {
-            const c = await oracle(e.his_key);
+            // a refund is one phase: left 'succeeded', its HIS never got the answer (see the header)
+            const c = isRefund(e) ? false : await oracle(e.his_key);
             if (c === null) {
               why = 'the HIS cannot say whether it committed';
               break;
@@ -655,5 +760,91 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
     return report;
   }
 
-  return { owner, journal, settle, commit, abort, recover };
+  // ---- refund ------------------------------------------------------------------------------------
+
+  function refundOf(e: JournalEntry, orig: { setl_id: string; mdtrt_id: string; psn_no: string }, s: { setlinfo: Record<string, unknown>; setldetail: PendingSettlement['setldetail'] }, refund_setl_id: string): RefundResult {
+    return { journalId: e.id, his_key: e.his_key, msgid: e.msgid, infno: e.infno, state: e.state, ...orig, refund_setl_id, setlinfo: s.setlinfo, setldetail: s.setldetail };
+  }
+
+  async function refund(req: { his_key: string; setl_id?: string }): Promise<RefundResult> {
+    needProtocol();
+    const his_key = req?.his_key;
+    if (typeof his_key !== 'string' || his_key === '') throw YibaoError.host('BAD_INPUT', 'his_key');
+    const want = typeof req.setl_id === 'string' && req.setl_id !== '' ? req.setl_id : undefined;
+    const mine = (await pendingEntries(his_key)).filter((x) => !want || x.setl_id === want);
+    const confirmed = mine.filter((x) => x.state === 'confirmed');
+    if (confirmed.length === 0) {
+      const pending = mine.find((x) => x.state === 'succeeded');
+      if (pending) throw YibaoError.host('STATE_ERROR', `refund ${his_key}: settlement ${pending.setl_id} is pending (the HIS has not committed it): abort it instead`);
+      const last = mine[mine.length - 1];
+      throw YibaoError.host('STATE_ERROR', `refund ${his_key}: no confirmed settlement${want ? ` ${want}` : ''}${last ? ` (journal ${last.id} is ${last.state})` : ''}`);
+    }
+    if (confirmed.length > 1) throw YibaoError.host('BAD_INPUT', `refund ${his_key}: ${confirmed.length} confirmed settlements (${confirmed.map((x) => x.setl_id).join(', ')}): name one by setl_id`);
+    const orig = confirmed[0]!;
+    if (!orig.setl_id || !orig.mdtrt_id || !orig.psn_no) throw YibaoError.host('STATE_ERROR', `refund ${his_key}: journal ${orig.id} has no setl_id / mdtrt_id / psn_no`);
+    const target = { setl_id: orig.setl_id, mdtrt_id: orig.mdtrt_id, psn_no: orig.psn_no };
+    const op: CanonicalOp = orig.op === 'inpatientSettle' ? 'cancelInpatientSettle' : 'cancelSettle';
+    // one refund per settlement: a live or confirmed one refuses a second (an undone one does not)
+    const prior = (await journal.list({ his_key })).filter((x) => isRefund(x) && x.setl_id === orig.setl_id && !UNDONE.includes(x.state));
+    if (prior.length) {
+      const x = prior[0]!;
+      throw YibaoError.host('DUPLICATE', `settlement ${orig.setl_id} (HIS key ${his_key}) already has a ${x.state} refund (journal ${x.id}, msgid ${x.msgid})`);
+    }
+    personContext(orig); // the settlement's 参保地区划, for the cancel and any query / 2601 after it
+
+    let entry: JournalEntry | null = null;
+    let sends = 0;
+    const beforeSend = async (wire: WireRequest) => {
+      if (sends++ > 0) throw new ResendRefused('the center refused the journaled msgid (sign_no); not repeated under a new msgid');
+      const { input_json, input_digest } = journaledInput(wire);
+      crashPoint('before-intent');
+      machine({ state: 'new', infno: wire.infno }, 'begin', true);
+      entry = await journal.begin({ msgid: wire.msgid, infno: wire.infno, op, region, his_key, input_json, input_digest, psn_no: orig.psn_no!, mdtrt_id: orig.mdtrt_id! });
+      o.onStep?.({ journalId: entry.id, his_key, msgid: entry.msgid, from: 'new', event: 'begin', to: 'intent', action: 'send' });
+      await claim(entry);
+      crashPoint('after-intent');
+      entry = (await mustStep(entry, 'sent', true, { setl_id: orig.setl_id })).entry;
+      crashPoint('before-send');
+      crashPoint('after-send');
+    };
+    let s: Settlement | undefined;
+    let err: unknown;
+    try {
+      s = op === 'cancelInpatientSettle' ? await client.cancelInpatientSettle(target, { beforeSend }) : await client.cancelSettle(target, { beforeSend });
+    } catch (e) {
+      err = e;
+    }
+    const e0 = entry as JournalEntry | null;
+    if (!e0) throw err; // nothing journaled, nothing sent
+    try {
+      crashPoint('after-reply');
+      if (s) {
+        const r = await mustStep(e0, 'reply_ok', true, { amounts: amountsOf(s.setlinfo), reply_json: JSON.stringify({ setlinfo: s.setlinfo, setldetail: s.setldetail, refund_setl_id: s.setl_id ?? '' }) });
+        crashPoint('after-succeeded');
+        const c = await mustStep(r.entry, 'his_committed', false);
+        return refundOf(c.entry, target, s, s.setl_id ?? '');
+      }
+      if (err instanceof ResendRefused || isCenterError(err)) {
+        await mustStep(e0, 'reply_error', true, { error: errText(err) });
+        throw err instanceof ResendRefused ? YibaoError.host('CENTER_ERROR', err.message) : err;
+      }
+      // outcome unknown: resolve now, while the HIS waits
+      const u = await mustStep(e0, 'transport_unknown', true, { error: errText(err) });
+      crashPoint('after-unknown');
+      const d = await drive(u.entry, u.action, true);
+      if (d.entry.state === 'succeeded' && d.found) {
+        crashPoint('after-succeeded');
+        const c = await mustStep(d.entry, 'his_committed', false);
+        return refundOf(c.entry, target, d.found, '');
+      }
+      if (UNDONE.includes(d.entry.state)) {
+        throw YibaoError.host('NOT_SETTLED', `${his_key}: refund ${e0.infno} ${e0.msgid} of ${orig.setl_id} had an unknown outcome (${errText(err)}); resolved as ${d.entry.state}${d.entry.undo_msgid ? ' by ' + d.entry.undo_msgid : ''}: nothing is refunded, the settlement stays in force`, err);
+      }
+      throw YibaoError.host('OUTCOME_UNKNOWN', `${his_key}: refund ${e0.infno} ${e0.msgid} of ${orig.setl_id} (${errText(err)}); journal ${d.entry.id} is ${d.entry.state}, recover() resolves it`, err);
+    } finally {
+      await journal.release(e0.id, owner).catch(() => undefined);
+    }
+  }
+
+  return { owner, journal, settle, commit, abort, recover, refund };
 }

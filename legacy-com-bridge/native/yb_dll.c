@@ -278,6 +278,7 @@ static const op_def OPS[] = {
     {"settle", -1, AGENT, "/v1/settle"},
     {"commit", -1, AGENT, "/v1/commit"},
     {"abort", -1, AGENT, "/v1/abort"},
+    {"refund", -1, AGENT, "/v1/refund"},
     {"recover", -1, AGENT, "/v1/recover"},
     {"call", -1, AGENT, "/v1/call"},
     {"journal", -1, AGENT | GET, "/v1/journal"},

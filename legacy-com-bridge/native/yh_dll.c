@@ -8,7 +8,8 @@
  * steps before a settlement are therefore kept in a small local visit file (state directory, one
  * JSON file per akc190) and sent with the settlement; person data comes from the agent (03 / 21).
  * Yinhai's own two phases map 1:1: call (11/52) = agent settle (pending), confirm = commit,
- * cancel = abort, getuncertaintytrade = the agent's journal of pending settlements.
+ * cancel = abort, getuncertaintytrade = the agent's journal of pending settlements. 12 after a confirm is a
+ * refund (agent /v1/refund, journaled); 41 is the center's 2303 in a trial admission (agent /v1/presettle).
  */
 #define YH_BUILDING 1
 #define YB_NATIVE_INTERNAL 1
@@ -842,9 +843,34 @@ static int t21_admit(txn* t) {
   return 0;
 }
 
-/* 12: cancel an outpatient settlement that the HIS has not confirmed yet: the agent aborts it (2208 at
- * the center, journaled). A settlement already confirmed is a refund, which the agent has no route for
- * yet (it refuses money-moving transactions on /v1/call): the agent's error is passed on. */
+/* The journal state of a settlement (GET /v1/journal?his_key=): "succeeded" (pending: the HIS has not
+ * confirmed it), "confirmed", … ; "" when the agent does not know it. */
+static int settlement_state(const char* his_key, const char* setl_id, char* state, size_t cap, ybi_res* err) {
+  char path[160];
+  snprintf(path, sizeof path, "/v1/journal?his_key=%.100s", his_key); /* jylsh: [0-9A-Z] only */
+  ybi_res r = {0, NULL, 0};
+  if (ybi_agent("GET", path, NULL, 0, &r) < 0) {
+    *err = r;
+    return -1;
+  }
+  yj* rep = yj_parse(r.data, r.len, NULL, 0);
+  ybi_res_free(&r);
+  const yj* list = yj_get(rep, "entries");
+  state[0] = '\0';
+  for (const yj* e = list && list->t == YJ_ARRAY ? list->child : NULL; e; e = e->next) {
+    const char* op = yj_gets(e, "op", "");
+    if (strcmp(op, "settle") != 0 && strcmp(op, "inpatientSettle") != 0) continue;
+    if (*setl_id && strcmp(yj_gets(e, "setl_id", ""), setl_id) != 0) continue;
+    cpy(state, cap, yj_gets(e, "state", "")); /* the last one of the key counts */
+  }
+  yj_free(rep);
+  return 0;
+}
+
+/* 12: cancel an outpatient settlement. Not confirmed by the HIS yet → the agent aborts it (POST /v1/abort:
+ * 2208 under the settlement's own journal entry); already confirmed → a refund (POST /v1/refund: 2208 as a
+ * journal entry of its own, resolved by the agent before it answers). The agent's journal says which. Either
+ * way the cancellation is final at the center when 12 answers: its confirm has nothing left to do. */
 static int t12_cancel(txn* t) {
   t->what = "门诊取消结算";
   yj* v = load_visit(t, "outpatient");
@@ -855,13 +881,28 @@ static int t12_cancel(txn* t) {
     yj_free(v);
     return ybi_error(&t->err, YBE_BAD_INPUT, "no settlement yka103 for this akc190"), -1;
   }
+  char state[32];
+  if (settlement_state(yj_gets(s, "jylsh", ""), yj_gets(s, "setl_id", ""), state, sizeof state, &t->err) < 0) {
+    yj_free(v);
+    return -1;
+  }
+  int refund = strcmp(state, "confirmed") == 0;
+  const char* path = refund ? "/v1/refund" : strcmp(state, "succeeded") == 0 ? "/v1/abort" : NULL;
+  if (!path) {
+    char d[200];
+    snprintf(d, sizeof d, "settlement %.40s (jylsh %.40s) is %s in the agent's journal: nothing to cancel", yj_gets(s, "setl_id", ""), yj_gets(s, "jylsh", ""),
+             *state ? state : "unknown");
+    yj_free(v);
+    return ybi_error(&t->err, YBE_BAD_INPUT, d), -1;
+  }
   yj* body = yj_new_obj();
   yj_set_str(body, "his_key", yj_gets(s, "jylsh", ""));
+  if (refund) yj_set_str(body, "setl_id", yj_gets(s, "setl_id", ""));
   yj* rep = NULL;
-  int rc = agent_post("/v1/abort", body, &t->err, &rep);
+  int rc = agent_post(path, body, &t->err, &rep);
   yj_free(body);
-  yj_free(rep);
   if (rc < 0) {
+    yj_free(rep);
     yj_free(v);
     return -1;
   }
@@ -873,6 +914,12 @@ static int t12_cancel(txn* t) {
   yj_set_str(t->out, "yka107", yj_gets(t->in, "yka107", ""));
   yj_set_str(t->out, "yka065", yj_gets(t->in, "yka065", ""));
   yj* moved = yj_clone(s);
+  if (refund) {
+    /* the refund: its own msgid and the center's cancellation record */
+    yj_set_str(moved, "refund_msgid", yj_gets(rep, "msgid", ""));
+    yj_set_str(moved, "refund_setl_id", yj_gets(rep, "refund_setl_id", ""));
+  }
+  yj_free(rep);
   yj_del(v, "settlement");
   yj_set(v, "cancelled", moved);
   state_save("visit", yj_gets(v, "akc190", ""), v);
@@ -1082,6 +1129,9 @@ YH_API void YH_CC yh_interface_getuncertaintytrade(const char* astr_jybh, char* 
     const char* st = yj_gets(e, "state", "");
     if (strncmp(key, prefix, strlen(prefix)) != 0) continue;
     if (*st && strcmp(st, "succeeded") && strcmp(st, "unknown") && strcmp(st, "sent") && strcmp(st, "intent")) continue;
+    /* a refund (12 after confirm) in flight is the agent's to resolve (recover), not the HIS's to confirm */
+    const char* op = yj_gets(e, "op", "");
+    if (strcmp(op, "cancelSettle") == 0 || strcmp(op, "cancelInpatientSettle") == 0) continue;
     yj* trade = state_load("trade", key);
     yj* row = yj_push(rows, yj_new_obj());
     yj_set_str(row, "yke014", key);

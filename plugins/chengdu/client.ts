@@ -424,6 +424,13 @@ export class ChengduClient {
       list.length ? { dataset: { row: list.map((k) => ({ yka105: k })) } } : {}, (r) => checkedSettlement(r), commit);
   }
 
+  /** 11 门诊结算 left uncertain (two-phase by hand): the caller confirms or cancels it, e.g. the reliable client. */
+  settlePending(p: { psn_no: string; akc190: string; aka130: string; medfee_sumamt: number; yka105?: string[]; acct_used_flag?: string }): Promise<Pending<Settlement>> {
+    const list = p.yka105 ?? [];
+    return this.pending('11', this.ctl(p, { nums: list.length ? String(list.length) : '', yka055: fenToYuan(p.medfee_sumamt), yke550: p.acct_used_flag === '0' ? '0' : '1' }),
+      list.length ? { dataset: { row: list.map((k) => ({ yka105: k })) } } : {}, (r) => checkedSettlement(r));
+  }
+
   /**
    * Chengdu has no outpatient pre-settlement transaction: 11 is called and cancelled at once, which the
    * two-phase protocol makes free of effects (the center undoes it). Gives what settle() would give now.
@@ -480,6 +487,11 @@ export class ChengduClient {
   /** 52 出院结算 (money moves) */
   inpatientSettle(p: { psn_no: string; akc190: string; aka130: string; medfee_sumamt: number; nums?: number; invoice?: string; acct_used_flag?: string }, commit?: Commit<Settlement>): Promise<Settlement> {
     return this.affirm('52', this.ctl(p, { print: '0', yke550: p.acct_used_flag === '0' ? '0' : '1' }), this.dataOf52(p), (r) => checkedSettlement(r), commit);
+  }
+
+  /** 52 出院结算 left uncertain (two-phase by hand): the caller confirms or cancels it. */
+  inpatientSettlePending(p: { psn_no: string; akc190: string; aka130: string; medfee_sumamt: number; nums?: number; invoice?: string; acct_used_flag?: string }): Promise<Pending<Settlement>> {
+    return this.pending('52', this.ctl(p, { print: '0', yke550: p.acct_used_flag === '0' ? '0' : '1' }), this.dataOf52(p), (r) => checkedSettlement(r));
   }
 
   /** 42 出院结算回退 */

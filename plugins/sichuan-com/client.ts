@@ -330,6 +330,33 @@ export class SichuanComClient {
     return this.settlement(r.output, v, '41', yka103, p.medfee_sumamt);
   }
 
+  /**
+   * 11 (outpatient) / 41 (inpatient) Call WITHOUT Confirm, for the reliable client (plugins/sichuan-com/reliable.ts):
+   * the call stays uncertain at the center until confirm(jylsh, jyyzm) or cancel(jylsh). Errors are those of call().
+   */
+  async settlePending(p: SettleParams): Promise<{ jybh: string; jylsh: string; jyyzm: string; his_no: string; settlement: Settlement }> {
+    const v = this.visit(p.mdtrt_id);
+    let jybh: string, fields: Fields, rows: Fields[] = [], total: number;
+    if (v.scope === 'inpatient') {
+      if (!v.end_date) throw YibaoError.host('BAD_INPUT', 'sichuan-com 41: discharge() first (出院日期)');
+      jybh = '41';
+      total = p.medfee_sumamt;
+      fields = { prm_akc190: v.akc190, prm_aac001: v.aac001, prm_akc194: v.end_date, prm_akc196: v.end_diag, prm_hisfyze: p.medfee_sumamt, prm_yka110: '', prm_ykc141: this.inst.opter_name || this.inst.opter };
+    } else {
+      jybh = '11';
+      total = this.total(v.lines);
+      if (total !== p.medfee_sumamt) throw YibaoError.host('BAD_INPUT', `sichuan-com 11: medfee_sumamt ${p.medfee_sumamt} ≠ lines ${total}`);
+      fields = this.fields11(v, total);
+      rows = this.rows(v.lines, v);
+    }
+    const r = await this.call(jybh, fields, rows);
+    this.known.set(r.jylsh, { jybh, jylsh: r.jylsh, jyyzm: r.jyyzm, his_no: v.his_no });
+    if (jybh === '11') v.akc190 = String(r.output.fields.akc190 ?? '');
+    const yka103 = String(r.output.fields.yka103 ?? '');
+    if (!yka103) throw YibaoError.host('BAD_REPLY', `sichuan-com ${jybh} output has no prm_yka103`);
+    return { jybh, jylsh: r.jylsh, jyyzm: r.jyyzm, his_no: v.his_no, settlement: this.settlement(r.output, v, jybh, yka103, total) };
+  }
+
   /** 12 门诊结算退单 / 42 住院结算退单, Call + Confirm: the negative settlement (fen). */
   async cancelSettle(p: { setl_id: string; mdtrt_id: string; psn_no: string }): Promise<Settlement> {
     const v = this.visit(p.mdtrt_id);

@@ -1,7 +1,7 @@
 // The agent over real HTTP on loopback, against the real sandbox center; the SQLite journal by default and
 // two agents sharing one real PostgreSQL server (started by the test, see testing/postgres.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -100,7 +100,7 @@ describe('agent: token, routes, errors', () => {
     for (const method of ['GET', 'POST']) {
       const c = await api(a, method, '/v1/card', method === 'POST' ? {} : undefined);
       expect(c).toMatchObject({ status: 501, json: { code: 'NOT_SUPPORTED' } });
-      expect(c.json.detail).toMatch(/card readers/);
+      expect(c.json.detail).toMatch(/no card reader is configured/);
     }
   });
 
@@ -162,6 +162,47 @@ describe('agent: token, routes, errors', () => {
     expect(await api(a, 'POST', '/v1/commit', { his_key: 'NO-SUCH-KEY' })).toMatchObject({ status: 500, json: { code: 'STATE_ERROR' } });
   });
 
+  it('center pre-settlement of an inpatient bill: a trial admission released after; the stay then settles to the same amounts', async () => {
+    const lines = [
+      { feedetl_sn: 'Z1', med_list_codg: '001102000010000', name: '普通病房床位费', pric: '35.00', cnt: '3', med_chrgitm_type: '01' },
+      { feedetl_sn: 'Z2', med_list_codg: '003311000010000', name: '阑尾切除术', pric: '1200.00', cnt: '1', med_chrgitm_type: '06' },
+    ];
+    const b = { ...bill('510105195608221021'), fee_items: lines, diagnoses: [{ code: 'K35.800', name: '急性阑尾炎' }] };
+    const active = () => [...sb.center.st.visits.values()].filter((v) => v.psn_no === '51010000000000000002' && v.kind === 'inpatient' && v.status === 'active').length;
+    const before = active();
+    const pre = await api(a, 'POST', '/v1/presettle', { bill: b, inpatient: true });
+    expect(pre.status, JSON.stringify(pre.json)).toBe(200);
+    expect(pre.json).toMatchObject({ source: 'center', inpatient: true, released: true, person: { psn_no: '51010000000000000002', insutype: '310' } });
+    expect(pre.json.setlinfo.medfee_sumamt).toBe(130500);
+    expect(pre.json.setlinfo.setl_id).toBeNull();
+    expect(pre.json.setlinfo.fund_pay_sumamt).toBeGreaterThan(0);
+    expect(active()).toBe(before); // nothing stays at the center
+    // the real stay: the same amounts, to the fen
+    const s = await api(a, 'POST', '/v1/settle', { his_key: 'ZY-A-1', bill: b, inpatient: true });
+    expect(s.status, JSON.stringify(s.json)).toBe(200);
+    for (const k of ['medfee_sumamt', 'fund_pay_sumamt', 'acct_pay', 'psn_cash_pay', 'hifp_pay']) expect(s.json.setlinfo[k], k).toBe(pre.json.setlinfo[k]);
+    expect((await api(a, 'POST', '/v1/abort', { his_key: 'ZY-A-1' })).status).toBe(200);
+  });
+
+  it('refund of a confirmed settlement: journaled (2208), cancelled at the center, once; pending → abort instead', async () => {
+    const s = await api(a, 'POST', '/v1/settle', { his_key: 'MZ-RF-1', bill: bill() });
+    expect(s.status, JSON.stringify(s.json)).toBe(200);
+    const early = await api(a, 'POST', '/v1/refund', { his_key: 'MZ-RF-1' });
+    expect(early).toMatchObject({ status: 500, json: { code: 'STATE_ERROR' } });
+    expect(early.json.detail).toMatch(/pending.*abort/);
+    expect((await api(a, 'POST', '/v1/commit', { his_key: 'MZ-RF-1' })).status).toBe(200);
+    const f = await api(a, 'POST', '/v1/refund', { his_key: 'MZ-RF-1' });
+    expect(f.status, JSON.stringify(f.json)).toBe(200);
+    expect(f.json).toMatchObject({ his_key: 'MZ-RF-1', infno: '2208', state: 'confirmed', setl_id: s.json.setl_id, psn_no: s.json.psn_no });
+    expect(f.json.setlinfo.medfee_sumamt).toBe(-44120);
+    expect(sb.ledger().find((l) => l.setl_id === s.json.setl_id)).toMatchObject({ status: 'cancelled', cancel_msgid: f.json.msgid, cancel_setl_id: f.json.refund_setl_id });
+    const j = await api(a, 'GET', '/v1/journal?his_key=MZ-RF-1');
+    expect(j.json.entries.map((e: any) => `${e.op}:${e.state}`)).toEqual(['settle:confirmed', 'cancelSettle:confirmed']);
+    expect(await api(a, 'POST', '/v1/refund', { his_key: 'MZ-RF-1' })).toMatchObject({ status: 409, json: { code: 'DUPLICATE' } });
+    expect(await api(a, 'POST', '/v1/refund', { his_key: 'NO-SUCH-KEY' })).toMatchObject({ status: 500, json: { code: 'STATE_ERROR' } });
+    expect(await api(a, 'POST', '/v1/refund', {})).toMatchObject({ status: 400, json: { code: 'BAD_INPUT' } });
+  });
+
   it('raw calls for transactions that move no money only; the offline queue', async () => {
     const d = await api(a, 'POST', '/v1/call', { infno: '1901', input: { data: { type: 'insutype' } } });
     expect(d.status).toBe(200);
@@ -187,6 +228,82 @@ describe('agent: token, routes, errors', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(items[0]).toMatchObject({ id: q.json.id, state: 'sent', msgid: q.json.msgid });
+  });
+});
+
+describe('agent with a card reader (HeaSecReadInfo-style emulator through the koffi bridge)', () => {
+  let a: Agent;
+  let journal: Journal;
+  let cardFile: string;
+  const log: string[] = [];
+  const gbk = (t: string) => Buffer.from(core.gbk.encode(t));
+  // 张在职's social-security card (a sandbox seed person): 发卡地区|社会保障号码|卡号|卡识别码|姓名|…
+  const CARD = '510100|510104198503152311|S51000001|510100D15600000500000000000000A1|张在职|00814E43238697159900BF7C7A|3.00|20200101|20300101|510100000001|DEV01|';
+  beforeAll(async () => {
+    const { buildEmulator } = await import('../../../legacy-com-bridge/src/native-build.js');
+    const { createCardReader } = await import('../../../legacy-com-bridge/src/card-reader.js');
+    const d = join(dir, 'card');
+    cardFile = join(d, 'card.txt');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(cardFile, gbk(CARD));
+    const reader = createCardReader({ driver: 'heasec', library: buildEmulator('heasec'), init: { IP: '127.0.0.1', PORT: 7020, TIMEOUT: 6, LOG_PATH: d }, env: { HEASEC_CARD_FILE: cardFile }, core, timeoutMs: 10000 });
+    journal = await openSqliteJournal(d);
+    a = await startAgent({ token: TOKEN, journal, makeClient: factory(join(dir, 'one')), insuplcFallback: '510100', queueIntervalMs: 0, cardReader: reader, cardReaderName: 'heasec ss_card', log: (l) => log.push(l) });
+  }, 120000);
+  afterAll(async () => {
+    await a?.close(); // closes the reader's bridge process too
+    await journal?.close();
+  });
+
+  it('GET /v1/card returns the credential to the authenticated caller; the log sees it masked', async () => {
+    expect((await api(a, 'GET', '/v1/card', undefined, null)).status).toBe(401);
+    const c = await api(a, 'GET', '/v1/card');
+    expect(c.status, JSON.stringify(c.json)).toBe(200);
+    expect(c.json).toEqual({ kind: 'ss_card', mdtrt_cert_type: '03', mdtrt_cert_no: 'S51000001', card_sn: '510100D15600000500000000000000A1', psn_name: '张在职', certno: '510104198503152311', insuplc_admdvs: '510100' });
+    const line = log.find((l) => l.startsWith('card '))!;
+    expect(line).toBe('card ss_card 03 *****0001 张** 510104********2311');
+    expect(log.join('\n')).not.toMatch(/510104198503152311|张在职|S51000001/);
+    // the credential identifies the person at the center
+    const id = await api(a, 'POST', '/v1/identify', { mdtrt_cert_type: c.json.mdtrt_cert_type, mdtrt_cert_no: c.json.mdtrt_cert_no, card_sn: c.json.card_sn });
+    expect(id.json).toMatchObject({ psn_no: '51010000000000000001', psn_name: '张在职' });
+    expect((await api(a, 'GET', '/v1/health')).json.card_reader).toBe('heasec ss_card');
+  });
+
+  it('kinds: ?kind=id_card (身份证), POST {kind}; a bad kind is 400; no card is 422 CARD_READ; a card the center refuses fails at identify', async () => {
+    const sfz = await api(a, 'GET', '/v1/card?kind=id_card');
+    expect(sfz.json).toMatchObject({ kind: 'id_card', mdtrt_cert_type: '02', mdtrt_cert_no: '510104198503152311' });
+    expect((await api(a, 'POST', '/v1/card', { kind: 'ec_token' })).json).toMatchObject({ kind: 'ec_token', mdtrt_cert_type: '01', mdtrt_cert_no: 'ECTOKEN-510100-0001' });
+    expect(await api(a, 'GET', '/v1/card?kind=palm')).toMatchObject({ status: 400, json: { code: 'BAD_INPUT' } });
+    writeFileSync(cardFile, '');
+    try {
+      const none = await api(a, 'GET', '/v1/card');
+      expect(none).toMatchObject({ status: 422, json: { code: 'CARD_READ' } });
+      expect(none.json.detail).toMatch(/-11/);
+      // a card with a wrong 卡识别码: read fine, refused by the center
+      writeFileSync(cardFile, gbk(CARD.replace('000000A1', '000000FF')));
+      const bad = await api(a, 'GET', '/v1/card');
+      expect(bad.status).toBe(200);
+      expect(await api(a, 'POST', '/v1/identify', { mdtrt_cert_type: '03', mdtrt_cert_no: bad.json.mdtrt_cert_no, card_sn: bad.json.card_sn })).toMatchObject({ status: 422, json: { code: 'CENTER_ERROR' } });
+    } finally {
+      writeFileSync(cardFile, gbk(CARD));
+    }
+  });
+});
+
+describe('yibao agent card reader configuration (flags, else environment)', () => {
+  it('none → null (501); heasec needs a library; kinds and Init JSON are checked; the environment works too', async () => {
+    const { cardReaderFor } = await import('../cli-ops.js');
+    const args = (one: Record<string, string>) => ({ one: new Map(Object.entries(one)), bools: new Set<string>() });
+    expect(await cardReaderFor(args({}), {})).toBeNull();
+    await expect(cardReaderFor(args({ '--card-reader': 'heasec' }), {})).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(cardReaderFor(args({ '--card-reader': 'acme', '--card-library': '/x.so' }), {})).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(cardReaderFor(args({ '--card-reader': 'heasec', '--card-library': '/x.so', '--card-kind': 'palm' }), {})).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(cardReaderFor(args({ '--card-reader': 'heasec', '--card-library': '/x.so', '--card-init': '{nope' }), {})).rejects.toMatchObject({ code: 'USAGE' });
+    const f = join(dir, 'card-init.json');
+    writeFileSync(f, JSON.stringify({ IP: '127.0.0.1', PORT: 7020 }));
+    const fromEnv = await cardReaderFor(args({}), { YIBAO_CARD_READER: 'heasec', YIBAO_CARD_LIBRARY: '/x.so', YIBAO_CARD_KIND: 'id_card', YIBAO_CARD_INIT: `@${f}` });
+    expect(fromEnv?.name).toBe('heasec id_card');
+    await fromEnv!.reader.close(); // nothing was loaded: the bridge starts at the first read
   });
 });
 

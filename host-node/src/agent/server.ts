@@ -3,16 +3,20 @@
 //   POST /v1/identify   {mdtrt_cert_type, mdtrt_cert_no, card_sn?, psn_name?, insutype?} → the person (1101)
 //   POST /v1/presettle  {params, person, fee_items} → offline pre-settlement by the core
 //                       {bill} → the center's pre-settlement of an outpatient bill (registration released after)
+//                       {bill, inpatient: true} → the center's 2303 of an inpatient bill in a trial admission
+//                       (2401 → 2301 → 2303, released after by 2302 + 2404)
 //   POST /v1/settle     {his_key, bill, inpatient?} → the pending settlement (two-phase: commit or abort next)
 //   POST /v1/commit     {his_key} → the HIS committed: confirmed
 //   POST /v1/abort      {his_key} → the HIS failed: undone at the center
+//   POST /v1/refund     {his_key, setl_id?} → the key's confirmed settlement refunded (2208 / 2305, journaled)
 //   POST /v1/recover    {his?: {"<his_key>": true|false}} → {resolved, confirmed, cancelled, reversed, failed}
 //   POST /v1/call       {infno, input} → the center's reply to one transaction that moves no money
 //   POST /v1/queue      {infno, input, his_key?} → queued for the center (offline queue), {id, msgid}
 //   GET  /v1/queue      → {pending, items}
 //   GET  /v1/journal    ?state=a,b&his_key=&date=YYYY-MM-DD&limit=N[&full=1] → {entries}
-//   GET  /v1/health     → {ok, region, journal, unfinished, queue_pending, uptime_s}
-//   *    /v1/card       → 501 (card readers come with a later issue)
+//   GET  /v1/health     → {ok, region, journal, unfinished, queue_pending, uptime_s, card_reader}
+//   GET  /v1/card       ?kind=ss_card|id_card|ec_token (or POST {kind}) → the credential read by the configured
+//                       card reader; 501 NOT_SUPPORTED when none is configured
 //
 // Every route needs `Authorization: Bearer <token>`. Errors are JSON {code, message, status, detail} with the
 // YibaoError code. Bodies are JSON objects of at most maxBodyBytes. Bound to 127.0.0.1 unless told otherwise.
@@ -28,7 +32,18 @@ import { billTotal } from '../flows.js';
 import { YibaoError } from '../errors.js';
 import { openOfflineQueue, type OfflineQueueHandle } from '../offline-queue.js';
 import { createReliableClient } from '../reliable.js';
+import { maskCard, maskId, maskName } from '../mask.js';
 import { bearerChecker } from './auth.js';
+
+export type AgentCardKind = 'ss_card' | 'id_card' | 'ec_token';
+const CARD_KINDS: readonly AgentCardKind[] = ['ss_card', 'id_card', 'ec_token'];
+
+/** A card reader the agent reads through (legacy-com-bridge createCardReader fits). */
+export interface AgentCardReader {
+  /** the configured kind unless one is given; rejects with CARD_READ (no card, unreadable) or BRIDGE_* */
+  read(kind?: AgentCardKind): Promise<{ kind: string; mdtrt_cert_type: string; mdtrt_cert_no: string; card_sn?: string; psn_name?: string; certno?: string; insuplc_admdvs?: string }>;
+  close(): Promise<void>;
+}
 
 export interface ReliableFactoryOptions {
   client: Client;
@@ -68,6 +83,10 @@ export interface AgentOptions {
   insuplcFallback?: string;
   /** run recover() once before serving (default true) */
   recoverOnStart?: boolean;
+  /** the card reader of this machine (GET /v1/card); without one /v1/card answers 501 NOT_SUPPORTED */
+  cardReader?: AgentCardReader;
+  /** how the reader is named in /v1/health (e.g. "heasec") */
+  cardReaderName?: string;
   /** one line per request */
   log?: (line: string) => void;
 }
@@ -98,6 +117,11 @@ const HTTP_STATUS: Record<string, number> = {
   OUTCOME_UNKNOWN: 503,
   NOT_SETTLED: 422,
   STATE_ERROR: 500,
+  CARD_READ: 422,
+  BRIDGE_TIMEOUT: 504,
+  BRIDGE_CRASHED: 502,
+  BRIDGE_LOAD: 500,
+  BRIDGE_CLOSED: 503,
 };
 
 export function httpStatusOf(e: YibaoError): number {
@@ -238,28 +262,50 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       if (!Array.isArray(b.fee_items) || !b.params || !b.person) throw YibaoError.host('BAD_INPUT', 'either {params, person, fee_items} (offline, by the core) or {bill} (the center)');
       return { source: 'core', result: probe.core.presettle(b as never) };
     }
-    if (b.inpatient === true) throw YibaoError.host('NOT_SUPPORTED', 'center pre-settlement through the agent is for outpatient bills (inpatient: 2303 needs the admission; use /v1/settle)');
     const bill = needObject(b, 'bill') as unknown as Bill;
     if (!bill.mdtrt_cert_type || !bill.mdtrt_cert_no || !Array.isArray(bill.fee_items) || bill.fee_items.length === 0) throw YibaoError.host('BAD_INPUT', 'bill needs mdtrt_cert_type, mdtrt_cert_no and fee_items');
     const c = o.makeClient();
     const cred: Credential = { mdtrt_cert_type: bill.mdtrt_cert_type, mdtrt_cert_no: bill.mdtrt_cert_no, card_sn: bill.card_sn };
     const person = await c.identify(cred, bill.insutype);
     const insutype = bill.insutype ?? person.insutype;
-    const ipt_otp_no = `PRE${Date.now()}${randomBytes(3).toString('hex')}`;
-    const visit = { dept_code: bill.dept_code ?? 'A03', dept_name: bill.dept_name ?? '内科', dr_code: bill.dr_code ?? 'D0001', dr_name: bill.dr_name ?? '医师' };
-    const { mdtrt_id } = await c.register({ psn_no: person.psn_no, insutype, credential: cred, ipt_otp_no, ...visit });
+    // a trial visit under its own number: the HIS's visit number stays free for the real settlement
+    const trialNo = `PRE${Date.now()}${randomBytes(3).toString('hex')}`;
+    const medfee_sumamt = () => billTotal(c, bill.fee_items);
+    const answer = (pre: Awaited<ReturnType<Client['presettle']>>) => ({ source: 'center', setlinfo: pre.setlinfo, setldetail: pre.setldetail, person: { psn_no: person.psn_no, insutype, balc: person.balc }, warn_msg: pre.warn_msg });
     let released = false;
     let result: Json;
+    if (b.inpatient === true) {
+      // 2303 needs an admission: a trial one (2401 → 2301 → 2303), released after (2302 + 2404) — the stay
+      // is admitted at the center for real when it settles (/v1/settle inpatient: 2401 … 2304)
+      const diagnoses = bill.diagnoses ?? [{ code: 'K35.800', name: '急性阑尾炎' }];
+      const dept = { dept_code: bill.dept_code ?? 'A04', dept_name: bill.dept_name ?? '外科', dr_code: bill.dr_code ?? 'D0002', dr_name: bill.dr_name ?? '医师' };
+      const { mdtrt_id } = await c.admit({ psn_no: person.psn_no, insutype, credential: cred, ipt_no: trialNo, med_type: bill.med_type ?? '21', diagnoses, bed: bill.bed ?? '1', ...dept });
+      try {
+        await c.uploadInpatientFees({ mdtrt_id, psn_no: person.psn_no, lines: bill.fee_items, ...dept });
+        result = { ...answer(await c.inpatientPresettle({ psn_no: person.psn_no, mdtrt_id, insutype, credential: cred, medfee_sumamt: medfee_sumamt(), acct_used_flag: bill.acct_used_flag ?? '1' })), inpatient: true };
+      } finally {
+        // a trial: nothing stays at the center (the lines first, then the admission)
+        await c.cancelInpatientFees({ mdtrt_id, psn_no: person.psn_no }).catch(() => undefined);
+        try {
+          await c.cancelAdmission({ mdtrt_id, psn_no: person.psn_no });
+          released = true;
+        } catch {
+          released = false;
+        }
+      }
+      return { ...result, released };
+    }
+    const visit = { dept_code: bill.dept_code ?? 'A03', dept_name: bill.dept_name ?? '内科', dr_code: bill.dr_code ?? 'D0001', dr_name: bill.dr_name ?? '医师' };
+    const { mdtrt_id } = await c.register({ psn_no: person.psn_no, insutype, credential: cred, ipt_otp_no: trialNo, ...visit });
     try {
       await c.uploadVisit({ mdtrt_id, psn_no: person.psn_no, med_type: bill.med_type ?? '11', diagnoses: bill.diagnoses ?? [{ code: 'J06.900', name: '急性上呼吸道感染' }], ...visit });
-      const chrg_bchno = `${ipt_otp_no}01`;
+      const chrg_bchno = `${trialNo}01`;
       await c.uploadFees({ mdtrt_id, psn_no: person.psn_no, chrg_bchno, lines: bill.fee_items, ...visit });
-      const pre = await c.presettle({ psn_no: person.psn_no, mdtrt_id, insutype, med_type: bill.med_type ?? '11', credential: cred, medfee_sumamt: billTotal(c, bill.fee_items), chrg_bchno, acct_used_flag: bill.acct_used_flag ?? '1' });
-      result = { source: 'center', setlinfo: pre.setlinfo, setldetail: pre.setldetail, person: { psn_no: person.psn_no, insutype, balc: person.balc }, warn_msg: pre.warn_msg };
+      result = answer(await c.presettle({ psn_no: person.psn_no, mdtrt_id, insutype, med_type: bill.med_type ?? '11', credential: cred, medfee_sumamt: medfee_sumamt(), chrg_bchno, acct_used_flag: bill.acct_used_flag ?? '1' }));
     } finally {
       // a trial: nothing stays at the center (2202 also cancels the visit's unsettled lines)
       try {
-        await c.cancelRegister({ psn_no: person.psn_no, mdtrt_id, ipt_otp_no });
+        await c.cancelRegister({ psn_no: person.psn_no, mdtrt_id, ipt_otp_no: trialNo });
         released = true;
       } catch {
         released = false;
@@ -268,11 +314,26 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     return { ...result, released };
   }
 
+  async function card(kindParam: unknown) {
+    if (!o.cardReader) {
+      throw new HttpError(501, YibaoError.host('NOT_SUPPORTED', 'no card reader is configured for this agent (yibao agent --card-reader heasec --card-library PATH); identify with /v1/identify and the credential read by the workstation'));
+    }
+    if (kindParam !== undefined && kindParam !== null && kindParam !== '' && !CARD_KINDS.includes(kindParam as AgentCardKind)) {
+      throw YibaoError.host('BAD_INPUT', `kind ${String(kindParam)}: expected ${CARD_KINDS.join(' | ')}`);
+    }
+    const r = await o.cardReader.read((kindParam || undefined) as AgentCardKind | undefined);
+    // the credential goes to the authenticated caller; the log sees it masked
+    o.log?.(`card ${r.kind} ${r.mdtrt_cert_type} ${maskCard(r.mdtrt_cert_no)}${r.psn_name ? ' ' + maskName(r.psn_name) : ''}${r.certno ? ' ' + maskId(r.certno) : ''}`);
+    const out: Json = { kind: r.kind, mdtrt_cert_type: r.mdtrt_cert_type, mdtrt_cert_no: r.mdtrt_cert_no };
+    for (const k of ['card_sn', 'psn_name', 'certno', 'insuplc_admdvs'] as const) if (r[k]) out[k] = r[k];
+    return out;
+  }
+
   async function call(b: Json) {
     const infno = needString(b, 'infno', 8);
     const spec = manifest.transactions[infno];
     if (!spec) throw YibaoError.host('BAD_INPUT', `${infno} is not a transaction of ${region}`);
-    if (spec.money || spec.op === 'reverse') throw YibaoError.host('BAD_INPUT', `${infno} ${spec.name} moves money: use /v1/settle, /v1/abort or /v1/recover (journaled), never a raw call`);
+    if (spec.money || spec.op === 'reverse') throw YibaoError.host('BAD_INPUT', `${infno} ${spec.name} moves money: use /v1/settle, /v1/abort, /v1/refund or /v1/recover (journaled), never a raw call`);
     const input = b.input === undefined ? {} : needObject(b, 'input');
     const r = await o.makeClient().call(infno, input);
     return { infno: r.infno, msgid: r.msgid, infcode: r.infcode, err_msg: r.err_msg, warn_msg: r.warn_msg, inf_refmsgid: r.inf_refmsgid, output: r.output };
@@ -323,6 +384,15 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
         return { ok: true, his_key };
       }),
     },
+    '/v1/refund': {
+      POST: flow(async (b) => {
+        const his_key = needString(b, 'his_key');
+        const setl_id = b.setl_id === undefined || b.setl_id === null ? undefined : needString(b, 'setl_id', 64);
+        const rc = reliableFor(clientFor());
+        if (!rc.refund) throw YibaoError.host('NOT_SUPPORTED', `${region}: refunds are not implemented by this agent's settlement client`);
+        return rc.refund({ his_key, setl_id });
+      }),
+    },
     '/v1/recover': {
       POST: post(async (b) => {
         const his = b.his === undefined ? {} : needObject(b, 'his');
@@ -350,13 +420,12 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     '/v1/health': {
       GET: async () => ({
         ok: true, region, journal: o.journal.kind, unfinished: (await o.journal.unfinished()).length, queue_pending: queue ? await queue.pending() : null,
-        uptime_s: Math.round((Date.now() - started) / 1000), owner,
+        uptime_s: Math.round((Date.now() - started) / 1000), owner, card_reader: o.cardReader ? (o.cardReaderName ?? 'configured') : null,
       }),
     },
     '/v1/card': {
-      any: async () => {
-        throw new HttpError(501, YibaoError.host('NOT_SUPPORTED', 'card readers (社保卡 / 身份证 / 电子凭证) are not connected to the agent yet; identify with /v1/identify and the credential read by the workstation'));
-      },
+      GET: (_req, url) => card(url.searchParams.get('kind') ?? undefined),
+      POST: post((b) => card(b.kind)),
     },
   };
 
@@ -417,6 +486,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     startup,
     async close() {
       queue?.close();
+      await o.cardReader?.close().catch(() => undefined);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -54,8 +54,17 @@ async function health(url: string, token: string): Promise<boolean> {
   }
 }
 
-/** Starts the sandbox and `yibao agent` (built CLI, host-node/dist/cli.js) on free loopback ports. */
-export async function startAgent(opts: { region?: string } = {}): Promise<RunningAgent> {
+/** `yibao agent` flags for the HeaSecReadInfo-style card reader emulator (legacy-com-bridge/test/fixtures/heasec.c). */
+export async function heasecAgentArgs(logDir = tmpdir()): Promise<string[]> {
+  const { buildEmulator } = await import('../../src/native-build.js');
+  return ['--card-reader', 'heasec', '--card-library', buildEmulator('heasec'), '--card-kind', 'ss_card', '--card-init', JSON.stringify({ IP: '127.0.0.1', PORT: 7020, TIMEOUT: 6, LOG_PATH: logDir })];
+}
+
+/**
+ * Starts the sandbox and `yibao agent` (built CLI, host-node/dist/cli.js) on free loopback ports; `args` are
+ * more agent flags (a card reader: heasecAgentArgs()), `env` more environment (HEASEC_CARD_FILE …).
+ */
+export async function startAgent(opts: { region?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<RunningAgent> {
   const ext = process.env.YIBAO_TEST_AGENT_URL;
   if (ext) {
     return { url: ext.replace(/\/$/, ''), token: process.env.YIBAO_TEST_AGENT_TOKEN ?? '', stateDir: '', output: () => '', close: async () => {} };
@@ -74,9 +83,9 @@ export async function startAgent(opts: { region?: string } = {}): Promise<Runnin
   writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
   const port = await freePort();
   const stateDir = join(dir, 'state');
-  const args = [cli, 'agent', '--state', stateDir, '--region', opts.region ?? 'sichuan', '--endpoint', sandbox.url, '--port', String(port), '--token-file', tokenFile];
+  const args = [cli, 'agent', '--state', stateDir, '--region', opts.region ?? 'sichuan', '--endpoint', sandbox.url, '--port', String(port), '--token-file', tokenFile, ...(opts.args ?? [])];
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, YIBAO_AGENT_TOKEN: '' } });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, YIBAO_AGENT_TOKEN: '', ...opts.env } });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   let exited: number | null = null;

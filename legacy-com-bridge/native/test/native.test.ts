@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '../../../host-node/src/core.js';
-import { agentMissing, repoRoot, startAgent, type RunningAgent } from './agent-harness.js';
+import { agentMissing, heasecAgentArgs, repoRoot, startAgent, type RunningAgent } from './agent-harness.js';
 
 const here = join(repoRoot, 'legacy-com-bridge', 'native');
 const out = join(here, 'out');
@@ -57,7 +57,8 @@ beforeAll(async () => {
   console.log(built.trim());
   if (!agentMissing()) {
     try {
-      agent = await startAgent();
+      // with the card reader emulator (its built-in card: 社保卡 S51000001 of the seed person 510104198503152311)
+      agent = await startAgent({ args: await heasecAgentArgs() });
     } catch (e) {
       agentError = e as Error;
     }
@@ -159,18 +160,24 @@ describe('through the agent (yibao agent + sandbox center on loopback)', () => {
     expect(readFileSync(dst).equals(Buffer.from(createCore().raw(1, readFileSync(bill))))).toBe(true);
   });
 
-  it('C program: settle (pending) + commit through the agent', async () => {
+  it('C program: settle (pending) + commit + refund through the agent', async () => {
     const r = await run(join(out, 'yb_test'), [bill, '--agent', settleBill], agentEnv());
     expect(r.text).toContain('ok agent settle (pending)');
+    expect(r.text).toContain('ok agent refund (confirmed)');
+    expect(r.text).toContain('ok a second refund is -1030 DUPLICATE');
     expect(r.text).toContain('PASSED (0 failed)');
   });
 
-  it('drop-in Yinhai library: a Chengdu-style 11 (GBK XML) settles against the national sandbox; confirm, cancel, getuncertaintytrade', async () => {
+  it('drop-in Yinhai library: a Chengdu-style 11 (GBK XML) settles against the national sandbox; confirm, cancel, getuncertaintytrade, 03 by card, 12 after confirm (refund), 41', async () => {
     const state = mkdtempSync(join(tmpdir(), 'yh-state-'));
-    const r = await run(join(out, 'yh_test'), [CERTNO], { ...agentEnv(), YH_YIBAO_STATE: state });
+    const r = await run(join(out, 'yh_test'), [CERTNO, '--card'], { ...agentEnv(), YH_YIBAO_STATE: state });
     const text = gbkText(r.stdout) + r.stderr;
     console.log(text.split('\n').filter((l) => /^(ok|FAIL|--)/.test(l)).join('\n'));
     expect(text).toContain('ok 11 settles through the agent (pending)');
+    expect(text).toContain('ok 03 without a number reads the card through the agent');
+    expect(text).toContain('ok 12 refunds the confirmed settlement');
+    expect(text).toContain('ok 41 pre-settles the stay at the center');
+    expect(text).toContain('ok 52 settles to the amounts 41 pre-settled');
     expect(text).toContain('PASSED (0 failed)');
     expect(r.status).toBe(0);
     if (agent?.sandbox) {
@@ -178,6 +185,13 @@ describe('through the agent (yibao agent + sandbox center on loopback)', () => {
       const yka103 = /<yka103>(\d+)<\/yka103>/.exec(text)?.[1];
       expect(yka103).toBeTruthy();
       expect(JSON.stringify(agent.sandbox.ledger())).toContain(yka103!);
+      // the refunded one: cancelled at the center by the agent's refund entry (2208, its own journal entry)
+      const refunded = /refunded yka103=(\d+)/.exec(text)?.[1];
+      expect(refunded).toBe(yka103);
+      const l = agent.sandbox.ledger().find((x) => x.setl_id === refunded)!;
+      const j = (await (await fetch(`${agent.url}/v1/journal?state=confirmed`, { headers: { authorization: `Bearer ${agent.token}` } })).json()) as { entries: { op: string; setl_id?: string; msgid: string }[] };
+      const refund = j.entries.find((e) => e.op === 'cancelSettle' && e.setl_id === refunded);
+      expect(l).toMatchObject({ status: 'cancelled', cancel_msgid: refund?.msgid });
     }
   });
 

@@ -105,6 +105,14 @@ static int agent_checks(const char* bill_path) {
   char* c = call_all("commit", req, &rc);
   CHECK(rc >= 0, "agent commit", "rc=%d %s", rc, c);
   free(c);
+  /* the HIS refunds the committed bill: 2208 journaled by the agent, one phase */
+  char* f = call_all("refund", req, &rc);
+  printf("refund -> %d %s\n", rc, f);
+  CHECK(rc > 0 && strstr(f, "\"state\":\"confirmed\"") != NULL && strstr(f, "\"refund_setl_id\"") != NULL, "agent refund (confirmed)", "rc=%d %s", rc, f);
+  free(f);
+  f = call_all("refund", req, &rc);
+  CHECK(rc == -1030 && strstr(f, "DUPLICATE") != NULL, "a second refund is -1030 DUPLICATE", "rc=%d %s", rc, f);
+  free(f);
   free(s);
   free(req);
   free(bill);

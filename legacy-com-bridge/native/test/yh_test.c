@@ -2,8 +2,10 @@
  * Chengdu's Yinhai 5.0 component: caller-allocated GBK out strings, int* appcode. Run by native.test.ts
  * with YIBAO_AGENT_URL / YIBAO_AGENT_TOKEN pointing at a running agent.
  *
- *   yh_test CERTNO              init, 05 sign-in, 03 by ID number, 11 with fee lines, getuncertaintytrade,
- *                               confirm; a second 11 then cancel; wrong jyyzm; unknown jybh
+ *   yh_test CERTNO [--card]     init, 05 sign-in, 03 by ID number (--card: 03 again through the agent's card
+ *                               reader), 11 with fee lines, getuncertaintytrade, confirm, 12 of the confirmed
+ *                               11 (a refund); a second 11 then cancel; 12 of an unconfirmed 11; 21 → 31 →
+ *                               41 (the center's pre-settlement) → 52 → confirm; wrong jyyzm; unknown jybh
  *   yh_test --down              init against an agent that is not running
  *
  * Prints "ok ..." / "FAIL ..." lines and the GBK output XML converted by the test harness. Exit 1 on failure.
@@ -88,6 +90,12 @@ int main(int argc, char** argv) {
   snprintf(aac001, sizeof aac001, "%s", tag(jysc, "aac001"));
   CHECK(appcode == 1 && *aac001 && strcmp(tag(jysc, "aac002"), argv[1]) == 0 && strstr(jysc, "<grzhye><row><ykc303>"), "03 identifies the person",
         "%d %s", appcode, jysc);
+  if (argc > 2 && strcmp(argv[2], "--card") == 0) {
+    /* no number: the agent reads the card (GET /v1/card, its HeaSecReadInfo-style reader) */
+    call("03", DECL "<control><edition>3</edition></control>", DECL "<data></data>");
+    CHECK(appcode == 1 && strcmp(tag(jysc, "aac001"), aac001) == 0 && strcmp(tag(jysc, "aac002"), argv[1]) == 0, "03 without a number reads the card through the agent",
+          "%d %s %s", appcode, appmsg, jysc);
+  }
 
   /* 11 门诊结算 with its fee lines; names in GBK: 门诊诊查费 / 阿莫西林胶囊 */
   char ctl11[512], in11[2048];
@@ -103,10 +111,11 @@ int main(int argc, char** argv) {
                 "<akc225>12.50</akc225><akc226>2</akc226><aka063>09</aka063></row>"
                 "</datasetfymx></data>");
   call("11", ctl11, in11);
-  char jylsh1[64], jyyzm1[64], yka103[64];
+  char jylsh1[64], jyyzm1[64], yka103[64], akc190a[64];
   snprintf(jylsh1, sizeof jylsh1, "%s", jylsh);
   snprintf(jyyzm1, sizeof jyyzm1, "%s", jyyzm);
   snprintf(yka103, sizeof yka103, "%s", tag(jysc, "yka103"));
+  snprintf(akc190a, sizeof akc190a, "%s", tag(jysc, "akc190"));
   CHECK(appcode == 1 && strncmp(jylsh, "11C0003SJ", 9) == 0 && strlen(jyyzm) == 9 && *yka103 && strcmp(tag(jysc, "yka055"), "40.00") == 0,
         "11 settles through the agent (pending)", "%d %s", appcode, jysc);
   CHECK(strstr(jysc, "\xb0\xa2\xc4\xaa\xce\xf7\xc1\xd6\xbd\xba\xc4\xd2") != NULL, "11 answer is GBK XML with the names intact", "%s", jysc);
@@ -122,6 +131,20 @@ int main(int argc, char** argv) {
   CHECK(appcode == 1, "confirm commits the settlement", "%d %s", appcode, appmsg);
   yh_interface_getuncertaintytrade("11", jg, &appcode, appmsg);
   CHECK(appcode == 1 && !strstr(jg, jylsh1), "a confirmed 11 is no longer uncertain", "%d %s", appcode, jg);
+
+  /* 12 门诊取消结算 of the CONFIRMED 11: a refund through the agent (POST /v1/refund, 2208 journaled) */
+  char ctl12a[512];
+  snprintf(ctl12a, sizeof ctl12a, DECL "<control><akc190>%s</akc190><yka103>%s</yka103><aka130>0201</aka130></control>", akc190a, yka103);
+  call("12", ctl12a, DECL "<data><yka055>40.00</yka055><yka107>0.00</yka107><yka065>40.00</yka065></data>");
+  char jylsh12[64], jyyzm12[64];
+  snprintf(jylsh12, sizeof jylsh12, "%s", jylsh);
+  snprintf(jyyzm12, sizeof jyyzm12, "%s", jyyzm);
+  CHECK(appcode == 1 && strcmp(tag(jysc, "yka103"), yka103) == 0 && strncmp(jylsh12, "12C", 3) == 0, "12 refunds the confirmed settlement", "%d %s", appcode, appmsg);
+  printf("refunded yka103=%s\n", yka103);
+  yh_interface_confirm(jylsh12, jyyzm12, &appcode, appmsg);
+  CHECK(appcode == 1, "confirm of the 12 (final at the center already)", "%d %s", appcode, appmsg);
+  call("12", ctl12a, DECL "<data/>");
+  CHECK(appcode < 0, "a second 12 of the same settlement is refused", "%d %s", appcode, appmsg);
 
   /* a second bill, cancelled by the HIS (its own commit failed) */
   snprintf(ctl11, sizeof ctl11, DECL "<control><aac001>%s</aac001><aka130>0201</aka130><yab003>0003</yab003></control>", aac001);
@@ -171,8 +194,12 @@ int main(int argc, char** argv) {
   call("31", ctl31, DECL "<data><datasetfymx><row><yka105>Z1</yka105><yka094>X</yka094><akc225>1.00</akc225><akc226>1</akc226></row></datasetfymx></data>");
   CHECK(appcode < 0, "31 refuses a repeated line number (yka105)", "%d", appcode);
   call("41", ctl31, DECL "<data/>");
-  printf("41 (inpatient pre-settlement) -> appcode %d\n", appcode);
-  CHECK(appcode == 1 || strstr(appmsg, "NOT_SUPPORTED") != NULL, "41 is answered (or refused by the agent with NOT_SUPPORTED)", "%d %s", appcode, appmsg);
+  char pre107[64], pre065[64], pre012[64];
+  snprintf(pre107, sizeof pre107, "%s", tag(jysc, "yka107"));
+  snprintf(pre065, sizeof pre065, "%s", tag(jysc, "yka065"));
+  snprintf(pre012, sizeof pre012, "%s", tag(jysc, "ykh012"));
+  CHECK(appcode == 1 && strcmp(tag(jysc, "yka055"), "65.00") == 0 && *pre107 && !strstr(jysc, "<yka103>"),
+        "41 pre-settles the stay at the center (2303 in a trial admission, nothing settled)", "%d %s %s", appcode, appmsg, jysc);
   char ctl52[512];
   snprintf(ctl52, sizeof ctl52,
            DECL "<control><akc190>%s</akc190><aac001>%s</aac001><aka130>0309</aka130><yab003>0003</yab003><aae011>0001</aae011><print>0</print></control>",
@@ -183,6 +210,8 @@ int main(int argc, char** argv) {
   snprintf(jyyzm52, sizeof jyyzm52, "%s", jyyzm);
   CHECK(appcode == 1 && strncmp(jylsh, "52C", 3) == 0 && *tag(jysc, "yka103") && strcmp(tag(jysc, "yka055"), "65.00") == 0,
         "52 settles the stay through the agent (inpatient, pending)", "%d %s", appcode, appmsg);
+  CHECK(strcmp(tag(jysc, "yka107"), pre107) == 0 && strcmp(tag(jysc, "yka065"), pre065) == 0 && strcmp(tag(jysc, "ykh012"), pre012) == 0,
+        "52 settles to the amounts 41 pre-settled (fund / account / cash)", "41: %s %s %s, 52: %s", pre107, pre065, pre012, jysc);
   yh_interface_confirm(jylsh52, jyyzm52, &appcode, appmsg);
   CHECK(appcode == 1, "confirm commits the discharge settlement", "%d %s", appcode, appmsg);
 
