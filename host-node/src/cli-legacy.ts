@@ -1,12 +1,17 @@
 // `yibao settle|sandbox --region R` for regions outside the national JSON family: the region's plugin
 // family names a module (plugins/<region>/cli.ts) that runs its flow through legacy-com-bridge (DLL /
 // COM), file exchange … and returns the national FlowResult, printed here exactly like the national path.
+// `yibao recover --region R` for these regions resolves the journal through the region's reliable client
+// (LegacyRegionCli.reliable); the national family keeps cli-reliable.ts's recoverCommand.
 import type { ProtocolFamily } from '../../plugins/contract.js';
 import { pluginFactory } from '../../plugins/registry.js';
 import { createCore } from './core.js';
 import { YibaoError } from './errors.js';
 import { loadConfig } from './config.js';
 import type { Bill, FlowResult } from './flows.js';
+import type { Journal } from './journal-contract.js';
+import { hisLedgerOracle, type ReliableClient } from './reliable.js';
+import { openCliJournal } from './cli-reliable.js';
 import { renderSettlementSlip } from './slip.js';
 
 /** Flags the legacy families add to the CLI (all take a value). */
@@ -42,6 +47,11 @@ export interface LegacyRegionCli {
   settle(c: LegacyCliContext, bill: Bill): Promise<{ result: FlowResult; centerName: string }>;
   /** starts the region's sandbox; `lines` are printed, the first one `listening URL` */
   sandbox(c: LegacyCliContext): Promise<{ lines: string[]; close(): Promise<void> }>;
+  /**
+   * the region's reliable (journaled) client on `journal`, reaching the center through c.endpoint (a running
+   * sandbox), c.library (the vendor library) or --dir (nanping's exchange folder): `yibao recover`
+   */
+  reliable?(c: LegacyCliContext, journal: Journal): Promise<{ rc: ReliableClient; close(): Promise<void> }>;
 }
 
 /** family → the module implementing it (each legacy family adds its line). */
@@ -105,4 +115,54 @@ export async function legacySandbox(p: Parsed, region: string): Promise<number |
   });
   await sb.close();
   return 0;
+}
+
+/**
+ * `yibao recover --region R --state DIR (--sandbox-url URL | --endpoint URL | --library PATH | --dir DIR)
+ * [--his-ledger FILE] [--keep-pending]` for a legacy region; null when the region is national-family (the
+ * caller runs recoverCommand). Same output and exit codes as the national path: the counts on stdout, one
+ * `left:` line per entry left on stderr (e.g. Chongqing / Nanping lost replies: manual), exit 0 / 3.
+ */
+export async function legacyRecover(p: Parsed): Promise<number | null> {
+  const region = p.one.get('--region');
+  if (!region) return null;
+  let family: ProtocolFamily;
+  try {
+    family = familyOf(region);
+  } catch {
+    return null; // the national path reports it
+  }
+  const load = LEGACY_CLI[family];
+  if (!load) return null;
+  const mod = await load();
+  if (!mod.reliable) throw YibaoError.host('USAGE', `yibao recover --region ${region}: the region has no journaled client`);
+  const c = context(p, region, family);
+  c.endpoint ??= p.one.get('--sandbox-url');
+  const journal = await openCliJournal(p);
+  try {
+    const todo = (await journal.unfinished()).length;
+    if (todo === 0) {
+      process.stdout.write(JSON.stringify({ resolved: 0, confirmed: 0, cancelled: 0, reversed: 0, failed: 0, left: 0 }) + '\n');
+      return 0;
+    }
+    if (!c.endpoint && !c.library && !p.one.get('--dir')) {
+      throw YibaoError.host('USAGE', `yibao recover --region ${region}: ${todo} unfinished journal entries need the center: --sandbox-url URL, --endpoint URL, --library PATH${region === 'nanping' ? ' or --dir DIR' : ''}`);
+    }
+    const ledger = p.one.get('--his-ledger');
+    const oracle = ledger ? hisLedgerOracle(ledger) : async () => false;
+    const hisCommitted = p.bools.has('--keep-pending') ? async (k: string) => ((await oracle(k)) ? true : null) : oracle;
+    const { rc, close } = await mod.reliable(c, journal);
+    try {
+      const r = await rc.recover({ hisCommitted });
+      for (const e of r.errors) process.stderr.write(`left: journal ${e.id} ${e.his_key} ${e.state}: ${e.error}\n`);
+      const { errors, ...counts } = r;
+      void errors;
+      process.stdout.write(JSON.stringify(counts) + '\n');
+      return r.left === 0 ? 0 : 3;
+    } finally {
+      await close();
+    }
+  } finally {
+    await journal.close();
+  }
 }

@@ -14,7 +14,7 @@ import { startSandbox, parseFault, type Sandbox } from '../../plugins/national/s
 import { OPS_FLAGS, reconcileCommand, agentCommand } from './cli-ops.js';
 import { nodeState, parseNode } from './agent/msgid-node.js';
 import { RELIABLE_FLAGS, settleJournaled, recoverCommand, journalCommand } from './cli-reliable.js';
-import { LEGACY_FLAGS, legacySettle, legacySandbox } from './cli-legacy.js';
+import { LEGACY_FLAGS, legacySettle, legacySandbox, legacyRecover } from './cli-legacy.js';
 
 export const NET_COMMANDS = new Set(['call', 'settle', 'sandbox', 'catalog', 'reconcile', 'agent', 'recover', 'journal']);
 
@@ -173,8 +173,12 @@ export async function netCommand(argv: string[]): Promise<number> {
     }
     case 'reconcile':
       return reconcileCommand(p, (endpoint) => makeClient(p, endpoint));
-    case 'recover':
+    case 'recover': {
+      // regions of the legacy families resolve through their own reliable client (cli-legacy.ts)
+      const legacy = await legacyRecover(p);
+      if (legacy !== null) return legacy;
       return recoverCommand(p, (endpoint) => makeClient(p, endpoint));
+    }
     case 'journal':
       return journalCommand(p);
     case 'agent':

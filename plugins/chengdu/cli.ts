@@ -9,6 +9,8 @@ import { chengduInpatientSettle, chengduOutpatientSettle } from './flows.js';
 import { CHENGDU_MANIFEST } from './manifest.js';
 import { buildYinhaiEmulator, yinhaiBridge } from './sandbox/harness.js';
 import { startChengduSandbox, type ChengduSandbox } from './sandbox/server.js';
+import type { Journal } from '../../host-node/src/journal-contract.js';
+import { createChengduReliableClient } from './reliable.js';
 
 function hostPort(endpoint: string): string {
   try {
@@ -52,5 +54,14 @@ export const CHENGDU_CLI: LegacyRegionCli = {
       lines: [`listening ${sb.url}`, `emulator ${library}`, `env YH_CENTER=${sb.address}`],
       close: () => sb.close(),
     };
+  },
+
+  async reliable(c: LegacyCliContext, journal: Journal) {
+    const core = createCore();
+    const center = c.endpoint ? hostPort(c.endpoint) : undefined;
+    if (!center && !c.library) throw YibaoError.host('USAGE', 'yibao recover --region chengdu: --sandbox-url URL / --endpoint URL (a running sandbox) or --library PATH (the Yinhai DLL)');
+    const bridge = yinhaiBridge({ library: c.library ?? buildYinhaiEmulator(), center, timeoutMs: c.timeoutMs, nodePath: c.nodePath, core });
+    const client = new ChengduClient({ bridge, core, operator: { name: c.operator } });
+    return { rc: createChengduReliableClient({ client, journal }), close: () => bridge.close() };
   },
 };

@@ -11,6 +11,8 @@ import { ChongqingClient } from './client.js';
 import { CHONGQING_MANIFEST } from './manifest.js';
 import { SI_FUNCTIONS, bridgeSiInterface } from './transport.js';
 import { buildChongqingEmulator, startChongqingSandbox, type ChongqingSandbox } from './sandbox/index.js';
+import type { Journal } from '../../host-node/src/journal-contract.js';
+import { connectLegacyReliable } from '../legacy/reliable-connect.js';
 
 export const CHONGQING_CLI: LegacyRegionCli = {
   async settle(c: LegacyCliContext, bill) {
@@ -46,5 +48,12 @@ export const CHONGQING_CLI: LegacyRegionCli = {
     // --library DIR: also copy the emulator there with an emulator.ini (a HIS loads it from its own folder)
     const sb = await startChongqingSandbox({ host: c.host ?? '127.0.0.1', port: c.port ?? 0, libDir: c.library, log: c.verbose ? c.log : undefined });
     return { lines: [`listening ${sb.url}`, `emulator ${sb.library}`, `env YIBAO_EMULATOR_URL=${sb.url}`], close: () => sb.close() };
+  },
+
+  async reliable(c: LegacyCliContext, journal: Journal) {
+    const library = c.library ?? (c.endpoint ? buildChongqingEmulator() : undefined);
+    if (!library) throw YibaoError.host('USAGE', 'yibao recover --region chongqing: --sandbox-url URL / --endpoint URL (a running sandbox) or --library PATH');
+    const institution = { ...loadConfig(c.one.get('--config')).institution, opter_name: c.operator };
+    return connectLegacyReliable({ region: 'chongqing', core: createCore(), journal, library, endpoint: c.endpoint, institution, timeoutMs: c.timeoutMs, nodePath: c.nodePath });
   },
 };

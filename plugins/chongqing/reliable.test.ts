@@ -1,12 +1,14 @@
 // The journaled API for Chongqing (plugins/chongqing/reliable.ts, shared cases of plugins/legacy/reliable.case.ts)
-// against the in-process center: a lost 05 reply is left for a person (its 交易流水号 is unknown).
-import { describe } from 'vitest';
+// against the in-process center: a lost 05 reply is left for a person (its 交易流水号 is unknown); SIGKILL crash
+// runs of a child HIS (plugins/legacy/crash.case.ts) through the compiled emulator and the bridge.
+import { describe, beforeAll, afterAll } from 'vitest';
 import { createCore } from '../../host-node/src/index.js';
 import { runLegacyReliableCases } from '../legacy/reliable.case.js';
 import { ChongqingClient } from './client.js';
 import { createChongqingReliableClient } from './reliable.js';
 import { ChongqingCenter } from './sandbox/center.js';
-import { directSiInterface } from './sandbox/index.js';
+import { directSiInterface, startChongqingSandbox, type ChongqingSandbox } from './sandbox/index.js';
+import { runLegacyCrashRuns, idle } from '../legacy/crash.case.js';
 
 const core = createCore();
 const institution = { fixmedins_code: 'H50010000001', fixmedins_name: '沙箱医院', mdtrtarea_admvs: '500103', opter: 'OP01', opter_name: '收费员' };
@@ -34,5 +36,28 @@ describe('chongqing reliable client (journal + op 70, protocol chongqing)', () =
     },
     loseNextReply: () => void (lose = true),
     lostReplyIsManual: true,
+  });
+});
+
+describe('chongqing reliable client: SIGKILL crash runs', () => {
+  let sb: ChongqingSandbox;
+  beforeAll(async () => {
+    sb = await startChongqingSandbox({ core });
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+  runLegacyCrashRuns({
+    region: 'chongqing', lostReplyIsManual: true,
+    target: () => ({
+      library: sb.library, endpoint: sb.url,
+    count: (psn) => {
+      if (!psn) return { inForce: 0, pending: 0 };
+      const pid = sb.center.kernel.person(psn).pid;
+      const mine = [...sb.center.kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
+      return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
+    },
+      quiet: () => idle(() => sb.server.served().length),
+    }),
   });
 });

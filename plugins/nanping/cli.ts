@@ -16,6 +16,8 @@ import { NANPING_MANIFEST } from './manifest.js';
 import { NanpingCenter } from './sandbox/center.js';
 import { startResponder } from './sandbox/responder.js';
 import { spawnResponder, type ResponderProcess } from './sandbox/index.js';
+import type { Journal } from '../../host-node/src/journal-contract.js';
+import { connectLegacyReliable } from '../legacy/reliable-connect.js';
 
 /** The yibao CLI itself (host-node/dist/cli.js) when it is the running script, to start the responder with. */
 function selfCommand(): string[] | undefined {
@@ -68,5 +70,12 @@ export const NANPING_CLI: LegacyRegionCli = {
         await r.stop();
       },
     };
+  },
+
+  async reliable(c: LegacyCliContext, journal: Journal) {
+    const dir = c.one.get('--dir') ?? c.endpoint;
+    if (!dir) throw YibaoError.host('USAGE', 'yibao recover --region nanping: --dir DIR (the exchange folder)');
+    const institution = { ...loadConfig(c.one.get('--config')).institution, opter_name: c.operator };
+    return connectLegacyReliable({ region: 'nanping', core: createCore(), journal, dir, institution, timeoutMs: c.timeoutMs });
   },
 };

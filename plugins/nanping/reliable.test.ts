@@ -1,5 +1,6 @@
 // The journaled API for Nanping (plugins/nanping/reliable.ts, shared cases of plugins/legacy/reliable.case.ts)
-// through a real exchange folder and the in-process responder: a lost mzsf reply is left for a person.
+// through a real exchange folder and the in-process responder: a lost mzsf reply is left for a person; SIGKILL
+// crash runs of a child HIS (plugins/legacy/crash.case.ts) on the same kind of folder.
 import { describe, afterAll } from 'vitest';
 import { createCore } from '../../host-node/src/index.js';
 import { YibaoError } from '../../host-node/src/errors.js';
@@ -8,6 +9,7 @@ import { NanpingClient } from './client.js';
 import { FileExchange } from './exchange.js';
 import { createNanpingReliableClient } from './reliable.js';
 import { startNanpingSandboxInProcess } from './sandbox/index.js';
+import { runLegacyCrashRuns, folderQuiet } from '../legacy/crash.case.js';
 
 const core = createCore();
 const institution = { fixmedins_code: 'H35070000001', fixmedins_name: '沙箱医院', mdtrtarea_admvs: '350702', opter: 'OP01', opter_name: '收费员' };
@@ -35,5 +37,23 @@ describe('nanping reliable client (journal + op 70, protocol nanping)', () => {
     },
     loseNextReply: () => void (lose = true),
     lostReplyIsManual: true,
+  });
+});
+
+describe('nanping reliable client: SIGKILL crash runs', () => {
+  const sb = startNanpingSandboxInProcess({ core, pollMs: 20 });
+  afterAll(() => sb.responder.stop?.());
+  runLegacyCrashRuns({
+    region: 'nanping', lostReplyIsManual: true,
+    target: () => ({
+      dir: sb.dir,
+    count: (psn) => {
+      if (!psn) return { inForce: 0, pending: 0 };
+      const pid = sb.center.kernel.person(psn).pid;
+      const mine = [...sb.center.kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
+      return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
+    },
+      quiet: () => folderQuiet(sb.dir),
+    }),
   });
 });

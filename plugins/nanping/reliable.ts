@@ -61,7 +61,7 @@ export function createNanpingReliableClient(o: NanpingReliableOptions): Reliable
         if (open.includes(visit)) return { event: 'reverse_ok', patch: { error: `${visit} is still open at the front-end (${tx}): never charged (nothing in force)` } };
         return { event: 'reverse_refused', patch: { error: `${visit} is charged at the front-end but the reply (Djlsh0) was lost: a person must 冲销 it` } };
       } catch (err) {
-        if (isCenterError(err) && /无.*(就诊|流水|记录)|没有/.test((err as Error).message)) {
+        if (isCenterError(err) && /无.*(就诊|流水|记录|挂号)|没有/.test((err as Error).message)) {
           return { event: 'reverse_refused', patch: { error: `${tx}: ${errText(err)}: the visit ${visit} is not open any more (charged, reply lost): a person must 冲销 it` } };
         }
         return { event: isCenterError(err) ? 'reverse_refused' : 'reverse_failed', patch: { error: `${tx}: ${errText(err)}` } };

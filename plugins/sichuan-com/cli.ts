@@ -11,6 +11,8 @@ import { SichuanComClient } from './client.js';
 import { SICHUAN_COM_MANIFEST } from './manifest.js';
 import { SICOM_FUNCTIONS, bridgeSiCom } from './transport.js';
 import { buildSichuanComEmulator, startSichuanComSandbox, type SichuanComSandbox } from './sandbox/index.js';
+import type { Journal } from '../../host-node/src/journal-contract.js';
+import { connectLegacyReliable } from '../legacy/reliable-connect.js';
 
 export const SICHUAN_COM_CLI: LegacyRegionCli = {
   async settle(c: LegacyCliContext, bill) {
@@ -45,5 +47,12 @@ export const SICHUAN_COM_CLI: LegacyRegionCli = {
   async sandbox(c: LegacyCliContext) {
     const sb = await startSichuanComSandbox({ host: c.host ?? '127.0.0.1', port: c.port ?? 0, libDir: c.library, log: c.verbose ? c.log : undefined });
     return { lines: [`listening ${sb.url}`, `emulator ${sb.library}`, `env YIBAO_EMULATOR_URL=${sb.url}`], close: () => sb.close() };
+  },
+
+  async reliable(c: LegacyCliContext, journal: Journal) {
+    const library = c.library ?? (c.endpoint ? buildSichuanComEmulator() : undefined);
+    if (!library) throw YibaoError.host('USAGE', 'yibao recover --region sichuan-com: --sandbox-url URL / --endpoint URL (a running sandbox) or --library PATH');
+    const institution = { ...loadConfig(c.one.get('--config')).institution, opter_name: c.operator };
+    return connectLegacyReliable({ region: 'sichuan-com', core: createCore(), journal, library, endpoint: c.endpoint, institution, timeoutMs: c.timeoutMs, nodePath: c.nodePath });
   },
 };

@@ -1,13 +1,15 @@
 // The journaled two-phase API for Sichuan 2009 COM (plugins/sichuan-com/reliable.ts, shared cases of
-// plugins/legacy/reliable.case.ts) against the in-process center.
-import { describe } from 'vitest';
+// plugins/legacy/reliable.case.ts) against the in-process center; SIGKILL crash runs of a child HIS
+// (plugins/legacy/crash.case.ts) through the compiled emulator and the bridge.
+import { describe, beforeAll, afterAll } from 'vitest';
 import { createCore } from '../../host-node/src/index.js';
 import { YibaoError } from '../../host-node/src/errors.js';
 import { runLegacyReliableCases } from '../legacy/reliable.case.js';
 import { SichuanComClient } from './client.js';
 import { createSichuanComReliableClient } from './reliable.js';
 import { SichuanComCenter } from './sandbox/center.js';
-import { directSiCom } from './sandbox/index.js';
+import { directSiCom, startSichuanComSandbox, type SichuanComSandbox } from './sandbox/index.js';
+import { runLegacyCrashRuns, idle } from '../legacy/crash.case.js';
 
 const core = createCore();
 const institution = { fixmedins_code: 'H51010000001', fixmedins_name: '沙箱医院', mdtrtarea_admvs: '510104', opter: 'OP01', opter_name: '收费员' };
@@ -34,5 +36,28 @@ describe('sichuan-com reliable client (journal + op 70, protocol sichuan-com)', 
     },
     loseNextReply: () => void (lose = 2),
     lostReplyIsManual: false,
+  });
+});
+
+describe('sichuan-com reliable client: SIGKILL crash runs', () => {
+  let sb: SichuanComSandbox;
+  beforeAll(async () => {
+    sb = await startSichuanComSandbox({ core });
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+  runLegacyCrashRuns({
+    region: 'sichuan-com', lostReplyIsManual: false,
+    target: () => ({
+      library: sb.library, endpoint: sb.url,
+    count: (psn) => {
+      if (!psn) return { inForce: 0, pending: 0 };
+      const pid = sb.center.kernel.person(psn).pid;
+      const mine = [...sb.center.kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
+      return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
+    },
+      quiet: () => idle(() => sb.server.served().length),
+    }),
   });
 });
