@@ -327,6 +327,78 @@ export function createTxnSteps(o: {
 }
 
 /** The two-phase, journaled settlement client (national family). */
+/**
+ * The recover() loop every family shares: for each unfinished entry this client owns, take the recovery
+ * lease, then step it (HIS oracle for succeeded entries, `recover` otherwise) and drive the action op 70
+ * answers until it is terminal, needs a person, or must wait.
+ */
+export async function recoverUnfinished(p: {
+  journal: Journal;
+  owner: string;
+  /** null when this client resolves the entry, else why it leaves it */
+  refuses: (e: JournalEntry) => string | null;
+  claimForRecovery: (e: JournalEntry) => Promise<boolean>;
+  step: TxnSteps['step'];
+  drive: (entry: JournalEntry, action: TxnAction) => Promise<{ entry: JournalEntry; action: TxnAction }>;
+  /** did the HIS commit this succeeded entry (null: cannot say) */
+  hisCommitted: (e: JournalEntry) => Promise<boolean | null>;
+}): Promise<RecoverResult> {
+  const { journal } = p;
+  const report: RecoverResult = { resolved: 0, confirmed: 0, cancelled: 0, reversed: 0, failed: 0, left: 0, errors: [] };
+  const leave = (e: JournalEntry, why: string) => {
+    report.left++;
+    report.errors.push({ id: e.id, his_key: e.his_key, state: e.state, error: why });
+  };
+  for (const e0 of await journal.unfinished()) {
+    const refused = p.refuses(e0);
+    if (refused !== null) {
+      leave(e0, refused);
+      continue;
+    }
+    if (!(await p.claimForRecovery(e0))) {
+      leave(e0, `leased by ${(await journal.get(e0.id))?.lease_owner ?? 'another process'} (in flight or pending there)`);
+      continue;
+    }
+    let e: JournalEntry | null = e0;
+    let why = '';
+    try {
+      e = await journal.get(e0.id);
+      // another process finished it between unfinished() and the claim: not ours to count
+      if (e && TERMINAL.includes(e.state)) continue;
+      for (let phase = 0; e && !TERMINAL.includes(e.state) && phase < 3; phase++) {
+        let r: { entry: JournalEntry; action: TxnAction } | null;
+        if (e.state === 'succeeded') {
+          const c = await p.hisCommitted(e);
+          if (c === null) {
+            why = 'the HIS cannot say whether it committed';
+            break;
+          }
+          r = await p.step(e, c ? 'his_committed' : 'his_aborted', false);
+        } else r = await p.step(e, 'recover', false);
+        if (!r) {
+          why = 'moved by another process';
+          break;
+        }
+        const d = await p.drive(r.entry, r.action);
+        e = d.entry;
+        if (d.action === 'wait' || d.action === 'manual') {
+          why = `${d.action}: ${e.error ?? ''}`;
+          break;
+        }
+      }
+      if (e && TERMINAL.includes(e.state)) {
+        report.resolved++;
+        report[e.state as 'confirmed' | 'cancelled' | 'reversed' | 'failed']++;
+      } else leave(e ?? e0, why || 'unresolved');
+    } catch (err) {
+      leave(e ?? e0, errText(err));
+    } finally {
+      await journal.release(e0.id, p.owner);
+    }
+  }
+  return report;
+}
+
 export function createReliableClient(o: ReliableClientOptions): ReliableClient {
   const { client, journal } = o;
   const core = client.core;
@@ -703,61 +775,13 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
 
   async function recover(opts: { hisCommitted?: (his_key: string) => Promise<boolean | null> } = {}): Promise<RecoverResult> {
     const oracle = opts.hisCommitted ?? o.hisCommitted ?? (async () => null);
-    const report: RecoverResult = { resolved: 0, confirmed: 0, cancelled: 0, reversed: 0, failed: 0, left: 0, errors: [] };
-    const leave = (e: JournalEntry, why: string) => {
-      report.left++;
-      report.errors.push({ id: e.id, his_key: e.his_key, state: e.state, error: why });
-    };
-    for (const e0 of await journal.unfinished()) {
-      if (e0.region !== region || !(MONEY_OPS.includes(e0.op) || isRefund(e0)) || !protocol) {
-        leave(e0, `not resolved by this client (region ${region}, ${manifest.family})`);
-        continue;
-      }
-      if (!(await claimForRecovery(e0))) {
-        leave(e0, `leased by ${(await journal.get(e0.id))?.lease_owner ?? 'another process'} (in flight or pending there)`);
-        continue;
-      }
-      let e: JournalEntry | null = e0;
-      let why = '';
-      try {
-        e = await journal.get(e0.id);
-        // another process finished it between unfinished() and the claim: not ours to count
-        if (e && TERMINAL.includes(e.state)) continue;
-        for (let phase = 0; e && !TERMINAL.includes(e.state) && phase < 3; phase++) {
-          let r: { entry: JournalEntry; action: TxnAction } | null;
-          if (e.state === 'succeeded') {
-            // a refund is one phase: left 'succeeded', its HIS never got the answer (see the header)
-            const c = isRefund(e) ? false : await oracle(e.his_key);
-            if (c === null) {
-              why = 'the HIS cannot say whether it committed';
-              break;
-            }
-            r = await step(e, c ? 'his_committed' : 'his_aborted', false);
-          } else {
-            r = await step(e, 'recover', false);
-          }
-          if (!r) {
-            why = 'moved by another process';
-            break;
-          }
-          const d = await drive(r.entry, r.action, false);
-          e = d.entry;
-          if (d.action === 'wait' || d.action === 'manual') {
-            why = `${d.action}: ${e.error ?? ''}`;
-            break;
-          }
-        }
-        if (e && TERMINAL.includes(e.state)) {
-          report.resolved++;
-          report[e.state as 'confirmed' | 'cancelled' | 'reversed' | 'failed']++;
-        } else leave(e ?? e0, why || 'unresolved');
-      } catch (err) {
-        leave(e ?? e0, errText(err));
-      } finally {
-        await journal.release(e0.id, owner);
-      }
-    }
-    return report;
+    return recoverUnfinished({
+      journal, owner, claimForRecovery, step,
+      refuses: (e) => (e.region === region && (MONEY_OPS.includes(e.op) || isRefund(e)) && protocol ? null : `not resolved by this client (region ${region}, ${manifest.family})`),
+      // a refund is one phase: left 'succeeded', its HIS never got the answer (see the header)
+      hisCommitted: (e) => (isRefund(e) ? Promise.resolve(false) : oracle(e.his_key)),
+      drive: (entry, action) => drive(entry, action, false),
+    });
   }
 
   // ---- refund ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import type { Settlement } from '../../host-node/src/client.js';
 import type { TxnAction, TxnEvent } from '../../host-node/src/contract.js';
 import type { Bill } from '../../host-node/src/flows.js';
 import type { Journal, JournalEntry, JournalState, PendingSettlement } from '../../host-node/src/journal-contract.js';
-import { createTxnSteps, crashPoint, defaultOwner, errText, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
+import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
 import type { CanonicalOp } from '../contract.js';
 import { YibaoError } from '../../host-node/src/errors.js';
 import type { ChengduClient, Pending } from './client.js';
@@ -295,57 +295,12 @@ export function createChengduReliableClient(o: ChengduReliableOptions): Reliable
 
   async function recover(opts: { hisCommitted?: (his_key: string) => Promise<boolean | null> } = {}): Promise<RecoverResult> {
     const oracle = opts.hisCommitted ?? o.hisCommitted ?? (async () => null);
-    const report: RecoverResult = { resolved: 0, confirmed: 0, cancelled: 0, reversed: 0, failed: 0, left: 0, errors: [] };
-    const leave = (e: JournalEntry, why: string) => {
-      report.left++;
-      report.errors.push({ id: e.id, his_key: e.his_key, state: e.state, error: why });
-    };
-    for (const e0 of await journal.unfinished()) {
-      if (e0.region !== region || !MONEY_OPS.includes(e0.op)) {
-        leave(e0, `not resolved by this client (region ${region})`);
-        continue;
-      }
-      if (!(await claimForRecovery(e0))) {
-        leave(e0, `leased by ${(await journal.get(e0.id))?.lease_owner ?? 'another process'} (in flight or pending there)`);
-        continue;
-      }
-      let e: JournalEntry | null = e0;
-      let why = '';
-      try {
-        e = await journal.get(e0.id);
-        if (e && TERMINAL.includes(e.state)) continue;
-        for (let phase = 0; e && !TERMINAL.includes(e.state) && phase < 3; phase++) {
-          let r: { entry: JournalEntry; action: TxnAction } | null;
-          if (e.state === 'succeeded') {
-            const c = await oracle(e.his_key);
-            if (c === null) {
-              why = 'the HIS cannot say whether it committed';
-              break;
-            }
-            r = await step(e, c ? 'his_committed' : 'his_aborted', false);
-          } else r = await step(e, 'recover', false);
-          if (!r) {
-            why = 'moved by another process';
-            break;
-          }
-          const d = await drive(r.entry, r.action, false, oracle);
-          e = d.entry;
-          if (d.action === 'wait' || d.action === 'manual') {
-            why = `${d.action}: ${e.error ?? ''}`;
-            break;
-          }
-        }
-        if (e && TERMINAL.includes(e.state)) {
-          report.resolved++;
-          report[e.state as 'confirmed' | 'cancelled' | 'reversed' | 'failed']++;
-        } else leave(e ?? e0, why || 'unresolved');
-      } catch (err) {
-        leave(e ?? e0, errText(err));
-      } finally {
-        await journal.release(e0.id, owner);
-      }
-    }
-    return report;
+    return recoverUnfinished({
+      journal, owner, claimForRecovery, step,
+      refuses: (e) => (e.region === region && MONEY_OPS.includes(e.op) ? null : `not resolved by this client (region ${region})`),
+      hisCommitted: (e) => oracle(e.his_key),
+      drive: (entry, action) => drive(entry, action, false, oracle),
+    });
   }
 
   /** Refunds (12 / 42 回退 of a confirmed settlement) are not journaled for Yinhai yet. */
