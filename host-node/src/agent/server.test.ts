@@ -331,8 +331,9 @@ describe('two agents sharing one PostgreSQL', () => {
     pg = await startPostgres();
     ja = await openPostgresJournal(pg.url);
     jb = await openPostgresJournal(pg.url);
-    // two agents of one institution (one msgid sequence: the same state directory, as on one server)
-    const mk = factory(join(dir, 'pg'));
+    // two agents of one institution (one msgid sequence: the same state directory, as on one server; the other
+    // suites of this file talk to the same sandbox, so they share it too — else their msgids could collide)
+    const mk = factory(join(dir, 'one'));
     a = await startAgent({ token: TOKEN, journal: ja, makeClient: mk, insuplcFallback: '510100', queueIntervalMs: 0 });
     b = await startAgent({ token: TOKEN, journal: jb, makeClient: mk, insuplcFallback: '510100', queueIntervalMs: 0 });
   }, 120000);
@@ -359,7 +360,7 @@ describe('two agents sharing one PostgreSQL', () => {
 
   it('never resolve the same uncertain transaction twice: both recover the same crashed entries at once', async () => {
     // settlements whose process died after sending (journal 'sent', no reply recorded): some reached the center, some not
-    const c = factory(join(dir, 'pg'))();
+    const c = factory(join(dir, 'one'))();
     const keys: string[] = [];
     const reached: { key: string; setl_id: string; msgid: string }[] = [];
     const lost: { key: string; msgid: string }[] = [];
@@ -463,7 +464,7 @@ describe('agent admission', () => {
       },
     });
     const journal = await openSqliteJournal(join(dir, 'adm'));
-    const a = await startAgent({ token: TOKEN, journal, makeClient: factory(join(dir, 'adm')), reliable: fake, maxInflight: 2, queueIntervalMs: 0 });
+    const a = await startAgent({ token: TOKEN, journal, makeClient: factory(join(dir, 'one')), reliable: fake, maxInflight: 2, queueIntervalMs: 0 });
     try {
       const keys = Array.from({ length: 8 }, (_, k) => `ADM-${k}`);
       const rs = [];
