@@ -15,6 +15,10 @@ import type { CanonicalOp } from '../../plugins/contract.js';
 export type JournalState = 'intent' | 'sent' | 'succeeded' | 'failed' | 'unknown' | 'confirmed' | 'cancelled' | 'reversed';
 
 export const TERMINAL_STATES: readonly JournalState[] = ['failed', 'confirmed', 'cancelled', 'reversed'];
+export const JOURNAL_STATES: readonly JournalState[] = ['intent', 'sent', 'succeeded', 'failed', 'unknown', 'confirmed', 'cancelled', 'reversed'];
+export const UNFINISHED_STATES: readonly JournalState[] = ['intent', 'sent', 'succeeded', 'unknown'];
+/** Fields a transition may patch. */
+export const PATCHABLE_FIELDS = ['setl_id', 'mdtrt_id', 'psn_no', 'amounts', 'reply_json', 'error', 'undo_msgid'] as const;
 
 /** Amounts of a settlement in fen (from the center's reply). */
 export interface JournalAmounts {

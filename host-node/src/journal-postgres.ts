@@ -10,6 +10,7 @@
 // - every method returns after PostgreSQL committed (synchronous_commit on, the server default).
 import pg from 'pg';
 import type { Journal, JournalAmounts, JournalEntry, JournalFilter, JournalState, NewIntent } from './journal-contract.js';
+import { JOURNAL_STATES, UNFINISHED_STATES, PATCHABLE_FIELDS } from './journal-contract.js';
 import { YibaoError } from './errors.js';
 
 export interface PostgresJournalOptions {
@@ -19,9 +20,9 @@ export interface PostgresJournalOptions {
   max?: number;
 }
 
-const STATES: readonly JournalState[] = ['intent', 'sent', 'succeeded', 'failed', 'unknown', 'confirmed', 'cancelled', 'reversed'];
-const UNFINISHED: readonly JournalState[] = ['intent', 'sent', 'succeeded', 'unknown'];
-const PATCHABLE = ['setl_id', 'mdtrt_id', 'psn_no', 'amounts', 'reply_json', 'error', 'undo_msgid'] as const;
+const STATES = JOURNAL_STATES;
+const UNFINISHED = UNFINISHED_STATES;
+const PATCHABLE = PATCHABLE_FIELDS;
 
 interface Row {
   id: string | number;

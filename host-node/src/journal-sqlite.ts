@@ -14,11 +14,12 @@ import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Journal, JournalAmounts, JournalEntry, JournalFilter, JournalState, NewIntent } from './journal-contract.js';
+import { JOURNAL_STATES, UNFINISHED_STATES, PATCHABLE_FIELDS } from './journal-contract.js';
 import { YibaoError } from './errors.js';
 
-const STATES: readonly JournalState[] = ['intent', 'sent', 'succeeded', 'failed', 'unknown', 'confirmed', 'cancelled', 'reversed'];
-const UNFINISHED: readonly JournalState[] = ['intent', 'sent', 'succeeded', 'unknown'];
-const PATCHABLE = ['setl_id', 'mdtrt_id', 'psn_no', 'amounts', 'reply_json', 'error', 'undo_msgid'] as const;
+const STATES = JOURNAL_STATES;
+const UNFINISHED = UNFINISHED_STATES;
+const PATCHABLE = PATCHABLE_FIELDS;
 const list = (xs: readonly string[]) => xs.map((s) => `'${s}'`).join(', ');
 
 const SCHEMA = `
