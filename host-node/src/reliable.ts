@@ -111,7 +111,7 @@ export interface ReliableClient extends ReliableSettlementApi {
   refund(req: { his_key: string; setl_id?: string }): Promise<RefundResult>;
 }
 
-const UNDONE: readonly JournalState[] = ['failed', 'cancelled', 'reversed'];
+export const UNDONE: readonly JournalState[] = ['failed', 'cancelled', 'reversed'];
 const TERMINAL: readonly JournalState[] = ['failed', 'confirmed', 'cancelled', 'reversed'];
 const MONEY_OPS: readonly CanonicalOp[] = ['settle', 'inpatientSettle'];
 /** journal ops of refunds (2208 / 2305 of a confirmed settlement, its own entry) */
@@ -397,6 +397,39 @@ export async function recoverUnfinished(p: {
     }
   }
   return report;
+}
+
+/**
+ * abort() as every family does it: the HIS failed, so each settlement still pending for the key is undone
+ * at the center (the protocol's cancel, chosen by op 70). Already undone: nothing to do.
+ */
+export async function abortPending(p: {
+  his_key: string;
+  entries: JournalEntry[];
+  journal: Journal;
+  owner: string;
+  claim: (e: JournalEntry) => Promise<boolean>;
+  mustStep: TxnSteps['mustStep'];
+  drive: (entry: JournalEntry, action: TxnAction) => Promise<{ entry: JournalEntry; action: TxnAction }>;
+  /** what the cancel is called, for the error ("the cancel of 123", "yh_interface_cancel of journal 7") */
+  cancelName: (e: JournalEntry) => string;
+}): Promise<void> {
+  const { his_key, entries: all } = p;
+  const todo = all.filter((x) => x.state === 'succeeded');
+  if (todo.length === 0) {
+    if (all.length && all.every((x) => UNDONE.includes(x.state))) return; // undone already
+    const last = all[all.length - 1];
+    throw YibaoError.host('STATE_ERROR', `abort ${his_key}: no pending settlement${last ? ` (journal ${last.id} is ${last.state})` : ''}`);
+  }
+  for (const e of todo) {
+    if (!(await p.claim(e))) throw YibaoError.host('STATE_ERROR', `abort ${his_key}: journal ${e.id} is being resolved by another process`);
+    const r = await p.mustStep(e, 'his_aborted', false);
+    const d = await p.drive(r.entry, r.action);
+    await p.journal.release(e.id, p.owner);
+    if (!UNDONE.includes(d.entry.state)) {
+      throw YibaoError.host('OUTCOME_UNKNOWN', `abort ${his_key}: ${p.cancelName(e)} did not complete (${d.entry.error ?? d.action}); recover() retries it`);
+    }
+  }
 }
 
 export function createReliableClient(o: ReliableClientOptions): ReliableClient {
@@ -753,22 +786,11 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
   }
 
   async function abort(his_key: string): Promise<void> {
-    const all = await pendingEntries(his_key);
-    const todo = all.filter((x) => x.state === 'succeeded');
-    if (todo.length === 0) {
-      if (all.length && all.every((x) => UNDONE.includes(x.state))) return; // undone already
-      const last = all[all.length - 1];
-      throw YibaoError.host('STATE_ERROR', `abort ${his_key}: no pending settlement${last ? ` (journal ${last.id} is ${last.state})` : ''}`);
-    }
-    for (const e of todo) {
-      if (!(await claim(e))) throw YibaoError.host('STATE_ERROR', `abort ${his_key}: journal ${e.id} is being resolved by another process`);
-      const r = await mustStep(e, 'his_aborted', false);
-      const d = await drive(r.entry, r.action, false);
-      await journal.release(e.id, owner);
-      if (!UNDONE.includes(d.entry.state)) {
-        throw YibaoError.host('OUTCOME_UNKNOWN', `abort ${his_key}: the cancel of ${e.setl_id} did not complete (${d.entry.error ?? d.action}); recover() retries it`);
-      }
-    }
+    await abortPending({
+      his_key, entries: await pendingEntries(his_key), journal, owner, claim, mustStep,
+      drive: (entry, action) => drive(entry, action, false),
+      cancelName: (e) => `the cancel of ${e.setl_id}`,
+    });
   }
 
   // ---- recover ------------------------------------------------------------------------------------

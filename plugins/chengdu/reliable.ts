@@ -22,7 +22,7 @@ import type { Settlement } from '../../host-node/src/client.js';
 import type { TxnAction, TxnEvent } from '../../host-node/src/contract.js';
 import type { Bill } from '../../host-node/src/flows.js';
 import type { Journal, JournalEntry, JournalState, PendingSettlement } from '../../host-node/src/journal-contract.js';
-import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
+import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, abortPending, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
 import type { CanonicalOp } from '../contract.js';
 import { YibaoError } from '../../host-node/src/errors.js';
 import type { ChengduClient, Pending } from './client.js';
@@ -275,22 +275,11 @@ export function createChengduReliableClient(o: ChengduReliableOptions): Reliable
   }
 
   async function abort(his_key: string): Promise<void> {
-    const all = await pendingEntries(his_key);
-    const todo = all.filter((x) => x.state === 'succeeded');
-    if (todo.length === 0) {
-      if (all.length && all.every((x) => UNDONE.includes(x.state))) return;
-      const last = all[all.length - 1];
-      throw YibaoError.host('STATE_ERROR', `abort ${his_key}: no pending settlement${last ? ` (journal ${last.id} is ${last.state})` : ''}`);
-    }
-    for (const e of todo) {
-      if (!(await claim(e))) throw YibaoError.host('STATE_ERROR', `abort ${his_key}: journal ${e.id} is being resolved by another process`);
-      const r = await mustStep(e, 'his_aborted', false);
-      const d = await drive(r.entry, r.action, false);
-      await journal.release(e.id, owner);
-      if (!UNDONE.includes(d.entry.state)) {
-        throw YibaoError.host('OUTCOME_UNKNOWN', `abort ${his_key}: yh_interface_cancel of journal ${e.id} did not complete (${d.entry.error ?? d.action}); recover() retries it`);
-      }
-    }
+    await abortPending({
+      his_key, entries: await pendingEntries(his_key), journal, owner, claim, mustStep,
+      drive: (entry, action) => drive(entry, action, false),
+      cancelName: (e) => `yh_interface_cancel of journal ${e.id}`,
+    });
   }
 
   async function recover(opts: { hisCommitted?: (his_key: string) => Promise<boolean | null> } = {}): Promise<RecoverResult> {
