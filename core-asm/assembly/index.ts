@@ -19,6 +19,9 @@ import { opIniParse, opIniPrint } from './ini';
 import { opPipeParse, opPipePrint } from './pipe';
 import { opValidate } from './validate';
 import { opSha256, opHmacSha1, opHmacSha256 } from './hash';
+import { opMd5, opSha1, opDigest } from './digest';
+import { opSoapEncode, opSoapDecode, opDatasetEncode, opDatasetDecode } from './soap';
+import { opSlistCheck } from './qc';
 import { opTxnNext } from './txn';
 
 export const VERSION = '0.1.0';
@@ -35,6 +38,10 @@ export const OP_JSON_NUMBERS_AS_STRINGS: i32 = 22;
 export const OP_XML_PARSE: i32 = 30;
 export const OP_XML_PRINT: i32 = 31;
 export const OP_XML_PRINT_UTF8: i32 = 32;
+export const OP_SOAP_ENCODE: i32 = 33;
+export const OP_SOAP_DECODE: i32 = 34;
+export const OP_DATASET_ENCODE: i32 = 35;
+export const OP_DATASET_DECODE: i32 = 36;
 export const OP_INI_PARSE: i32 = 40;
 export const OP_INI_PRINT: i32 = 41;
 export const OP_PIPE_PARSE: i32 = 50;
@@ -42,7 +49,11 @@ export const OP_PIPE_PRINT: i32 = 51;
 export const OP_SHA256: i32 = 60;
 export const OP_HMAC_SHA1: i32 = 61;
 export const OP_HMAC_SHA256: i32 = 62;
+export const OP_MD5: i32 = 63;
+export const OP_SHA1: i32 = 64;
+export const OP_DIGEST: i32 = 65;
 export const OP_TXN_NEXT: i32 = 70;
+export const OP_SLIST_CHECK: i32 = 80;
 export const OP_TRAP: i32 = 99;
 
 export function yb_alloc(len: i32): usize {
@@ -100,6 +111,14 @@ function dispatch(op: i32, ptr: usize, len: i32): i32 {
     case OP_HMAC_SHA1: return opHmacSha1(ptr, len);
     case OP_HMAC_SHA256: return opHmacSha256(ptr, len);
     case OP_TXN_NEXT: return opTxnNext(ptr, len);
+    case OP_SOAP_ENCODE: return opSoapEncode(ptr, len);
+    case OP_SOAP_DECODE: return opSoapDecode(ptr, len);
+    case OP_DATASET_ENCODE: return opDatasetEncode(ptr, len);
+    case OP_DATASET_DECODE: return opDatasetDecode(ptr, len);
+    case OP_MD5: return opMd5(ptr, len);
+    case OP_SHA1: return opSha1(ptr, len);
+    case OP_DIGEST: return opDigest(ptr, len);
+    case OP_SLIST_CHECK: return opSlistCheck(ptr, len);
     case OP_TRAP: unreachable(); return E_INTERNAL;
     default: return fail(E_UNKNOWN_OP, -1, 'op ' + op.toString());
   }

@@ -54,11 +54,23 @@ export function createCore(options: BrowserCoreOptions = {}): BrowserCore {
     classify: (input) => json(OP.classify, input),
     validate: (input) => json(OP.validate, input),
     txn: { next: (input) => json(OP.txnNext, input) },
+    soap: {
+      encode: (msg) => raw(OP.soapEncode, enc.encode(JSON.stringify(msg))),
+      decode: async (b) => JSON.parse(await text(OP.soapDecode, b)),
+    },
+    dataset: {
+      encode: (ds) => text(OP.datasetEncode, JSON.stringify(ds)),
+      decode: async (x) => JSON.parse(await text(OP.datasetDecode, x)),
+    },
+    digest: (input) => text(OP.digest, JSON.stringify(input)),
+    slist: { check: (input) => json(OP.slistCheck, input) },
     raw,
     hash: {
       sha256: (input) => raw(OP.sha256, bytes(input)),
       hmacSha1: (key, data) => hmac(OP.hmacSha1, key, data),
       hmacSha256: (key, data) => hmac(OP.hmacSha256, key, data),
+      md5: (input) => raw(OP.md5, bytes(input)),
+      sha1: (input) => raw(OP.sha1, bytes(input)),
       hex: async (b, letterCase) => toHex(b, letterCase),
       base64: async (b) => toBase64(b),
     },

@@ -62,6 +62,16 @@ export const LEGACY_CLI: Partial<Record<ProtocolFamily, () => Promise<LegacyRegi
   'sichuan-com': async () => (await import('../../plugins/sichuan-com/cli.js')).SICHUAN_COM_CLI,
 };
 
+/**
+ * region → its module, for families several regions share ('soap': liuzhou, sichuan-xnh, chengdu-slist,
+ * chengdu-jxc); looked up before LEGACY_CLI. Each web-service region adds its line.
+ */
+export const REGION_CLI: Record<string, () => Promise<LegacyRegionCli>> = {};
+
+function loaderFor(region: string, family: ProtocolFamily): (() => Promise<LegacyRegionCli>) | undefined {
+  return REGION_CLI[region] ?? LEGACY_CLI[family];
+}
+
 interface Parsed {
   one: Map<string, string>;
   bools: Set<string>;
@@ -89,7 +99,7 @@ function context(p: Parsed, region: string, family: ProtocolFamily): LegacyCliCo
 export async function legacySettle(p: Parsed, bill: Bill): Promise<number | null> {
   const region = p.one.get('--region') ?? 'sichuan';
   const family = familyOf(region);
-  const load = LEGACY_CLI[family];
+  const load = loaderFor(region, family);
   if (!load) return null;
   const { result: r, centerName } = await (await load()).settle(context(p, region, family), bill);
   if (p.bools.has('--slip')) process.stdout.write(renderSettlementSlip(bill, r, centerName));
@@ -105,7 +115,7 @@ export async function legacySandbox(p: Parsed, region: string): Promise<number |
   } catch {
     return null;
   }
-  const load = LEGACY_CLI[family];
+  const load = loaderFor(region, family);
   if (!load) return null;
   const sb = await (await load()).sandbox(context(p, region, family));
   process.stdout.write(sb.lines.map((l) => l + '\n').join(''));
@@ -132,7 +142,7 @@ export async function legacyRecover(p: Parsed): Promise<number | null> {
   } catch {
     return null; // the national path reports it
   }
-  const load = LEGACY_CLI[family];
+  const load = loaderFor(region, family);
   if (!load) return null;
   const mod = await load();
   if (!mod.reliable) throw YibaoError.host('USAGE', `yibao recover --region ${region}: the region has no journaled client`);

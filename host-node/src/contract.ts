@@ -213,6 +213,10 @@ export interface Hash {
   hmacSha1(key: HashInput, data: HashInput): Uint8Array;
   /** HMAC-SHA256 (op 62): 32 bytes */
   hmacSha256(key: HashInput, data: HashInput): Uint8Array;
+  /** MD5 (op 63): 16 bytes (legacy web-service digests only; never for new designs) */
+  md5(input: HashInput): Uint8Array;
+  /** SHA-1 (op 64): 20 bytes */
+  sha1(input: HashInput): Uint8Array;
   /** hex of bytes, lower case unless 'upper' */
   hex(bytes: Uint8Array, letterCase?: 'lower' | 'upper'): string;
   /** standard base64 with padding (RFC 4648 §4) */
@@ -247,6 +251,128 @@ export interface TxnResult {
   terminal: boolean;
 }
 
+// ---- SOAP / ASMX and .NET DataSet diffgrams (ops 33–36) -------------------------------------------
+
+/** One column of a DataSet table (the inline xs:schema). Types are the xs: names .NET writes. */
+export interface DataSetColumn {
+  name: string;
+  /** xs type without prefix: string (default), decimal, int, long, short, dateTime, boolean, double */
+  type?: string;
+}
+
+export interface DataSetTable {
+  name: string;
+  columns: DataSetColumn[];
+  /** values as text (decimals verbatim, never floats); null or absent = the column element is omitted (DBNull) */
+  rows: Record<string, string | null>[];
+}
+
+/** A .NET System.Data.DataSet as it crosses a SOAP boundary: inline schema + diffgr:diffgram rows. */
+export interface DataSetJson {
+  /** DataSet name (the root under diffgr:diffgram), .NET default "NewDataSet" */
+  name: string;
+  tables: DataSetTable[];
+}
+
+/**
+ * A SOAP value. Text; null (xsi:nil); nested elements in key order (an array value = that element repeated:
+ * `{ qdinfo: { QDInfoClass: [{…}, {…}] } }`, `{ qdid: { int: ['1', '2'] } }`); or a DataSet. Decoding maps an
+ * element with text only to a string, `xsi:nil="true"` to null, an empty element to "", a schema + diffgram
+ * element to `{ $dataset }`, repeated child names to an array (a single child stays a single value).
+ */
+export type SoapValue = string | null | { $dataset: DataSetJson } | { [element: string]: SoapValue | SoapValue[] };
+
+export interface SoapFault {
+  /** SOAP 1.1 faultcode / 1.2 Code/Value, e.g. soap:Client, soap:Server (soap12:Sender/Receiver) */
+  code: string;
+  /** faultstring / Reason/Text */
+  reason: string;
+  detail?: string;
+}
+
+/** One SOAP message: the body's single child element, document/literal (ASMX conventions). */
+export interface SoapMessage {
+  version: '1.1' | '1.2';
+  /** namespace of the body element (ASMX default http://tempuri.org/) */
+  ns: string;
+  /** local name of the body element: the method (request) or `<method>Response` (reply); absent for a fault */
+  name?: string;
+  /** the element's children in order */
+  value?: { [child: string]: SoapValue | SoapValue[] };
+  fault?: SoapFault;
+}
+
+export interface SoapCodec {
+  /** op 33: the envelope as UTF-8 bytes with an XML declaration */
+  encode(msg: SoapMessage): Uint8Array;
+  /** op 34: parses an envelope (UTF-8, or GBK when the declaration says so); SOAP_ENVELOPE / DATASET_SHAPE errors */
+  decode(bytes: Uint8Array | string): SoapMessage;
+}
+
+export interface DataSetCodec {
+  /** op 35: the schema + diffgram XML fragment exactly as it sits inside a SOAP parameter */
+  encode(ds: DataSetJson): string;
+  /** op 36: parses the fragment (or a whole element holding it) */
+  decode(xml: string | Uint8Array): DataSetJson;
+}
+
+/**
+ * A message digest that a deployment configures (Liuzhou 消息摘要: not public). op 65 computes
+ * alg(prefix + join(values of fields, in order, plus secret where named) + suffix) over the chosen encoding.
+ */
+export interface DigestSpec {
+  alg: 'md5' | 'sha1' | 'sha256';
+  /** names of the values to cover, in order; the name "$secret" stands for the shared secret */
+  fields: string[];
+  joiner?: string;
+  prefix?: string;
+  suffix?: string;
+  encoding?: 'utf-8' | 'gbk' | 'utf-16le';
+  output?: 'hex' | 'HEX' | 'base64';
+}
+
+export interface DigestInput {
+  spec: DigestSpec;
+  values: Record<string, string>;
+  secret?: string;
+}
+
+// ---- settlement-list quality rules (op 80) --------------------------------------------------------
+
+/** One rule violation of a settlement list (结算清单): fix it before the center rejects the upload. */
+export interface SlistViolation {
+  /** rule id of the rule table ("2005", "nwb_adm_type_required" …) */
+  rule: string;
+  /** field name (national 4101 name) */
+  field: string;
+  /** JSON path of the offending value: setlinfo.ntly, diseinfo[2].diag_code */
+  path: string;
+  message_zh: string;
+  message_en: string;
+  /** the offending value as sent (absent when the field is missing) */
+  value?: string;
+}
+
+export interface SlistCheckInput {
+  /** the 4101 / 4101A input: {setlinfo, payinfo[], opspdiseinfo[], diseinfo[], iteminfo[], oprninfo[], icuinfo[], bldinfo[]} */
+  list: Record<string, unknown>;
+  /** '4101' (default) or '4101A' */
+  variant?: '4101' | '4101A';
+  /** rule table (data); absent = the core's built-in national table */
+  rules?: unknown[];
+  /** regional overrides merged over the rule table by rule id (ranges, disabled rules, code lists) */
+  overrides?: unknown[];
+  /** code tables by name (diagnosis / operation code lists …) that rules refer to */
+  codeTables?: Record<string, string[]>;
+}
+
+export interface SlistCheckResult {
+  ok: boolean;
+  violations: SlistViolation[];
+  /** number of rules evaluated */
+  rules: number;
+}
+
 export interface Core {
   version(): CoreVersion;
   presettle(input: PresettleInput): PresettleResult;
@@ -257,6 +383,14 @@ export interface Core {
   hash: Hash;
   /** The transaction state machine (op 70, core-asm/README.md): next state and action; an illegal event throws TXN_ILLEGAL. */
   txn: { next(input: TxnInput): TxnResult };
+  /** SOAP envelopes (ops 33/34) */
+  soap: SoapCodec;
+  /** .NET DataSet diffgrams (ops 35/36) */
+  dataset: DataSetCodec;
+  /** configurable message digest (op 65) → text in the spec's output form */
+  digest(input: DigestInput): string;
+  /** settlement-list quality rules (op 80) */
+  slist: { check(input: SlistCheckInput): SlistCheckResult };
   /** One raw ABI call: op code and input bytes in, result bytes out; throws YibaoError. */
   raw(op: number, input: Uint8Array): Uint8Array;
 }

@@ -75,10 +75,22 @@ export function createCore(options: { wasm?: Uint8Array | WebAssembly.Module } =
     validate: (input) => json(OP.validate, input),
     raw,
     txn: { next: (input) => json(OP.txnNext, input) },
+    soap: {
+      encode: (msg) => raw(OP.soapEncode, enc.encode(JSON.stringify(msg))),
+      decode: (b) => JSON.parse(text(OP.soapDecode, b)),
+    },
+    dataset: {
+      encode: (ds) => text(OP.datasetEncode, JSON.stringify(ds)),
+      decode: (x) => JSON.parse(text(OP.datasetDecode, x)),
+    },
+    digest: (input) => text(OP.digest, JSON.stringify(input)),
+    slist: { check: (input) => json(OP.slistCheck, input) },
     hash: {
       sha256: (input) => raw(OP.sha256, bytes(input)),
       hmacSha1: (key, data) => hmac(OP.hmacSha1, key, data),
       hmacSha256: (key, data) => hmac(OP.hmacSha256, key, data),
+      md5: (input) => raw(OP.md5, bytes(input)),
+      sha1: (input) => raw(OP.sha1, bytes(input)),
       hex: toHex,
       base64: toBase64,
     },

@@ -12,6 +12,10 @@ export const OP = {
   xmlParse: 30,
   xmlPrint: 31,
   xmlPrintUtf8: 32,
+  soapEncode: 33,
+  soapDecode: 34,
+  datasetEncode: 35,
+  datasetDecode: 36,
   iniParse: 40,
   iniPrint: 41,
   pipeParse: 50,
@@ -19,7 +23,11 @@ export const OP = {
   sha256: 60,
   hmacSha1: 61,
   hmacSha256: 62,
+  md5: 63,
+  sha1: 64,
+  digest: 65,
   txnNext: 70,
+  slistCheck: 80,
   trap: 99,
 } as const;
 
