@@ -21,6 +21,8 @@ export type CanonicalOp =
   | 'catalog' | 'fileUpload' | 'fileDownload'
   | 'reconcileTotals' | 'reconcileDetails'
   | 'settlementList'
+  /** 进销存 uploads (national 3501–3507, Chengdu 基础数据采集): several transactions, picked by the infnoFor hint (host-node/src/inventory.ts maps kinds) */
+  | 'inventory'
   | 'queryVisits' | 'queryDiagnoses' | 'querySettlements' | 'queryFeeDetails' | 'queryChronicDrugs' | 'queryAccumulators'
   | 'queryChronicFilings' | 'queryDesignated' | 'queryInHospital' | 'queryTransfers'
   | 'regional';

@@ -32,7 +32,7 @@ const VALID_OPS: CanonicalOp[] = [
   'cancelAdmission', 'cancelDischarge', 'fileTransfer', 'fileTransferCancel', 'fileChronic', 'fileChronicCancel', 'fileDesignated',
   'fileDesignatedCancel', 'reverse', 'catalog', 'fileUpload', 'fileDownload', 'reconcileTotals', 'reconcileDetails', 'settlementList',
   'queryVisits', 'queryDiagnoses', 'querySettlements', 'queryFeeDetails', 'queryChronicDrugs', 'queryAccumulators', 'queryChronicFilings',
-  'queryDesignated', 'queryInHospital', 'queryTransfers', 'regional',
+  'queryDesignated', 'queryInHospital', 'queryTransfers', 'regional', 'inventory',
 ];
 
 export function runPluginConformance(o: ConformanceOptions): void {

@@ -5,6 +5,9 @@ import { createChengduPlugin } from './chengdu/index.js';
 import { createChongqingPlugin } from './chongqing/index.js';
 import { createNanpingPlugin } from './nanping/index.js';
 import { createSichuanComPlugin } from './sichuan-com/index.js';
+import { createChengduJxcPlugin } from './chengdu-jxc/index.js';
+import { createLiuzhouPlugin } from './liuzhou/plugin.js';
+import { createSichuanXnhPlugin } from './sichuan-xnh/index.js';
 
 export const PLUGINS: Record<string, PluginFactory> = {
   sichuan: createSichuanPlugin,
@@ -13,6 +16,9 @@ export const PLUGINS: Record<string, PluginFactory> = {
   chongqing: createChongqingPlugin,
   nanping: createNanpingPlugin,
   'sichuan-com': createSichuanComPlugin,
+  'chengdu-jxc': createChengduJxcPlugin,
+  liuzhou: createLiuzhouPlugin,
+  'sichuan-xnh': createSichuanXnhPlugin,
 };
 
 export function pluginFactory(region: string): PluginFactory {

@@ -36,6 +36,12 @@ export const E_XML_UNTERMINATED: i32 = 502;
 export const E_XML_MISMATCH: i32 = 503;
 export const E_XML_ENTITY: i32 = 504;
 export const E_XML_SHAPE: i32 = 505;
+// 52x SOAP / .NET DataSet / digests (soap.ts, digest.ts)
+export const E_SOAP_ENVELOPE: i32 = 520;
+export const E_DATASET_SHAPE: i32 = 521;
+export const E_SOAP_VERSION: i32 = 522;
+export const E_DIGEST_SPEC: i32 = 523;
+export const E_DATASET_ROW_ERROR: i32 = 524;
 // 6xx INI
 export const E_INI_SYNTAX: i32 = 601;
 export const E_INI_SHAPE: i32 = 602;
@@ -51,6 +57,8 @@ export const E_FIELD_DATETIME: i32 = 805;
 export const E_FIELD_REQUIRED: i32 = 806;
 export const E_FIELD_SPEC: i32 = 807;
 export const E_FIELD_CHARSET: i32 = 808;
+// 81x settlement-list quality rules (op 80)
+export const E_QC_RULES: i32 = 810;
 // 9xx runtime
 export const E_UNKNOWN_OP: i32 = 901;
 export const E_TOO_LARGE: i32 = 902;
@@ -85,6 +93,11 @@ export function errName(code: i32): string {
     case E_XML_MISMATCH: return 'XML_MISMATCHED_TAG';
     case E_XML_ENTITY: return 'XML_BAD_ENTITY';
     case E_XML_SHAPE: return 'XML_SHAPE';
+    case E_SOAP_ENVELOPE: return 'SOAP_ENVELOPE';
+    case E_DATASET_SHAPE: return 'DATASET_SHAPE';
+    case E_SOAP_VERSION: return 'SOAP_VERSION';
+    case E_DIGEST_SPEC: return 'DIGEST_SPEC';
+    case E_DATASET_ROW_ERROR: return 'DATASET_ROW_ERROR';
     case E_INI_SYNTAX: return 'INI_SYNTAX';
     case E_INI_SHAPE: return 'INI_SHAPE';
     case E_PIPE_SHAPE: return 'PIPE_SHAPE';
@@ -97,6 +110,7 @@ export function errName(code: i32): string {
     case E_FIELD_REQUIRED: return 'FIELD_REQUIRED';
     case E_FIELD_SPEC: return 'FIELD_SPEC';
     case E_FIELD_CHARSET: return 'FIELD_CHARSET';
+    case E_QC_RULES: return 'QC_RULES';
     case E_UNKNOWN_OP: return 'UNKNOWN_OP';
     case E_TOO_LARGE: return 'INPUT_TOO_LARGE';
     default: return 'INTERNAL';
@@ -132,6 +146,11 @@ export function errZh(code: i32): string {
     case E_XML_MISMATCH: return 'XML 开始标签与结束标签不匹配';
     case E_XML_ENTITY: return 'XML 实体引用无效';
     case E_XML_SHAPE: return 'XML 数据结构不符合要求';
+    case E_SOAP_ENVELOPE: return '不是有效的 SOAP 报文（信封结构错误）';
+    case E_DATASET_SHAPE: return 'DataSet 架构或 diffgram 格式错误';
+    case E_SOAP_VERSION: return '不支持的 SOAP 版本（信封命名空间未知）';
+    case E_DIGEST_SPEC: return '消息摘要配置无效';
+    case E_DATASET_ROW_ERROR: return 'DataSet 中含有行错误（diffgr:errors）';
     case E_INI_SYNTAX: return 'INI 格式错误';
     case E_INI_SHAPE: return 'INI 数据结构不符合要求';
     case E_PIPE_SHAPE: return '分隔串数据结构不符合要求';
@@ -144,6 +163,7 @@ export function errZh(code: i32): string {
     case E_FIELD_REQUIRED: return '必填字段为空';
     case E_FIELD_SPEC: return '字段类型说明无效';
     case E_FIELD_CHARSET: return '字段含有不允许的字符';
+    case E_QC_RULES: return '结算清单质控规则表无效';
     case E_UNKNOWN_OP: return '未知的操作';
     case E_TOO_LARGE: return '输入过大';
     default: return '内部错误';
@@ -179,6 +199,11 @@ export function errEn(code: i32): string {
     case E_XML_MISMATCH: return 'XML end tag does not match start tag';
     case E_XML_ENTITY: return 'invalid XML entity reference';
     case E_XML_SHAPE: return 'XML document does not have the expected shape';
+    case E_SOAP_ENVELOPE: return 'not a SOAP envelope or wrong envelope structure';
+    case E_DATASET_SHAPE: return 'malformed DataSet schema or diffgram';
+    case E_SOAP_VERSION: return 'unsupported SOAP version (unknown envelope namespace)';
+    case E_DIGEST_SPEC: return 'invalid message digest specification';
+    case E_DATASET_ROW_ERROR: return 'the DataSet carries row errors (diffgr:errors)';
     case E_INI_SYNTAX: return 'malformed INI';
     case E_INI_SHAPE: return 'INI data does not have the expected shape';
     case E_PIPE_SHAPE: return 'pipe record data does not have the expected shape';
@@ -191,6 +216,7 @@ export function errEn(code: i32): string {
     case E_FIELD_REQUIRED: return 'required field is empty';
     case E_FIELD_SPEC: return 'invalid field type specification';
     case E_FIELD_CHARSET: return 'field contains characters that are not allowed';
+    case E_QC_RULES: return 'invalid settlement-list rule table';
     case E_UNKNOWN_OP: return 'unknown operation';
     case E_TOO_LARGE: return 'input too large';
     default: return 'internal error';

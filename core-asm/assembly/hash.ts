@@ -139,6 +139,16 @@ function hFinal(alg: i32, p: usize, len: usize, total: u64): void {
   for (let i = 0; i < words; i++) store<u32>(DG + (<usize>i << 2), bswap<u32>(load<u32>(ST + (<usize>i << 2))));
 }
 
+/** For digest.ts: one-shot SHA-1 (HASH_SHA1) or SHA-256 (HASH_SHA256) of [p, p+len), hashed in place;
+ *  returns the address of the 20/32 digest bytes (valid until the next hash). */
+export const HASH_SHA1: i32 = ALG_SHA1;
+export const HASH_SHA256: i32 = ALG_SHA256;
+export function hashOnce(alg: i32, p: usize, len: usize): usize {
+  hInit(alg);
+  hFinal(alg, p, len, <u64>len);
+  return DG;
+}
+
 function hmac(alg: i32, key: usize, klen: usize, msg: usize, mlen: usize): void {
   const dl = <usize>digestLen(alg);
   memory.fill(KB, 0, 64);

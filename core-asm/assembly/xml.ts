@@ -1602,3 +1602,64 @@ function printDoc(ptr: usize, len: i32, utf8: bool): i32 {
 
 export function opXmlPrint(ptr: usize, len: i32): i32 { return printDoc(ptr, len, false); }
 export function opXmlPrintUtf8(ptr: usize, len: i32): i32 { return printDoc(ptr, len, true); }
+
+// ---- shared with soap.ts (SOAP envelopes, .NET DataSets): the node tree of one parse, its text, and the
+// printer's name/text writers. Same rules as above; nothing here changes ops 30–32.
+
+export const X_NAME = N_NAME;
+export const X_NAMEEND = N_NAMEEND;
+export const X_ATTREND = N_ATTREND;
+export const X_CSTART = N_CSTART;
+export const X_CEND = N_CEND;
+export const X_FIRST = N_FIRST;
+export const X_NEXT = N_NEXT;
+export const X_SAME = N_SAME;
+export const X_FLAGS = N_FLAGS;
+export const X_PARENT = N_PARENT;
+export const XF_ATTRS = F_ATTRS;
+export const XF_KIDS = F_KIDS;
+export const XF_DUP = F_DUP;
+export const XF_COMPLEX = F_COMPLEX;
+export const XF_TEXT = F_TEXT;
+
+/** Field f of node n of the last xTree() parse (node 0 = the root element). */
+export function xNode(n: i32, f: i32): u32 { return nget(n, f); }
+
+/** Parses the document [ptr, ptr+len) (encoding detection as op 30) into the node tree; call xTreeRelease() after. */
+export function xTree(ptr: usize, len: i32): i32 {
+  initClasses();
+  base = ptr;
+  end = ptr + <usize>len;
+  p = ptr;
+  nodeCount = 0;
+  let ws = true;
+  for (let q = ptr; q < end; q++) if (!isWs(at(q))) { ws = false; break; }
+  if (ws) return fail(E_EMPTY_INPUT, 0, 'no XML document');
+  const st = detect();
+  return st != 0 ? st : parseDoc();
+}
+
+export function xTreeRelease(): void { releaseParse(); }
+
+/** Appends character data [s, e) of the parsed document as JSON string content (references decoded, CDATA
+ *  included, comments/PIs dropped, GBK decoded). */
+export function xText(s: usize, e: usize): i32 { return emitText(s, e); }
+
+/** Appends document bytes [s, e) as JSON string content, decoded from GBK when the document is GBK. */
+export function xRange(s: usize, e: usize): i32 { return emitRange(s, e); }
+
+/** Prepares the printer for UTF-8 output of the JSON document currently on the json.ts tape. */
+export function xPrintSetup(): void {
+  initClasses();
+  toUtf8 = true;
+  jbase = jInputBase();
+}
+
+/** Appends JSON string node i as an XML name (XML_SHAPE if it is not one). */
+export function xPutName(i: i32, what: string): i32 {
+  const st = keyBytes(i);
+  return st != 0 ? st : putName(0, what);
+}
+
+/** Appends JSON string node i as XML character data (attr: attribute-value escaping). */
+export function xPutText(i: i32, attr: bool): i32 { return writeText(i, attr); }

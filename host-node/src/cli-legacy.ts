@@ -66,7 +66,11 @@ export const LEGACY_CLI: Partial<Record<ProtocolFamily, () => Promise<LegacyRegi
  * region → its module, for families several regions share ('soap': liuzhou, sichuan-xnh, chengdu-slist,
  * chengdu-jxc); looked up before LEGACY_CLI. Each web-service region adds its line.
  */
-export const REGION_CLI: Record<string, () => Promise<LegacyRegionCli>> = {};
+export const REGION_CLI: Record<string, () => Promise<LegacyRegionCli>> = {
+  'chengdu-jxc': async () => (await import('../../plugins/chengdu-jxc/cli.js')).CHENGDU_JXC_CLI,
+  liuzhou: async () => (await import('../../plugins/liuzhou/cli.js')).LIUZHOU_CLI,
+  'sichuan-xnh': async () => (await import('../../plugins/sichuan-xnh/cli.js')).SICHUAN_XNH_CLI,
+};
 
 function loaderFor(region: string, family: ProtocolFamily): (() => Promise<LegacyRegionCli>) | undefined {
   return REGION_CLI[region] ?? LEGACY_CLI[family];

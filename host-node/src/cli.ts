@@ -35,6 +35,20 @@ const USAGE = `用法 / usage:
                                     legacy-com-bridge; nanping: INI file exchange): settle [--library PATH] [--node EXE]
                                     [--timeout MS], nanping settle --dir DIR; sandbox [--library DIR] prints the
                                     emulator library too, nanping sandbox [--dir DIR] prints: watching DIR
+                                    liuzhou (新农合 SOAP): settle --sandbox | --endpoint URL (YIBAO_XNH_* credentials);
+                                    sandbox prints listening URL + env YIBAO_XNH_HOSPITAL_CODE / _USER / _PASSWORD
+                                    sichuan-xnh (新农合 V3.0 SOAP): settle --sandbox | --endpoint URL (YIBAO_SCXNH_HACCCODE / _UID)
+                                    chengdu-jxc (进销存 SOAP): sandbox [--fault down|http-500:P|drop-after-commit:P|delay:MS]
+  yibao inventory upload --region sichuan|national|chengdu-jxc --kind KIND FILE --state DIR (--endpoint URL | --sandbox)
+  yibao inventory drain|status --region R --state DIR [--endpoint URL | --sandbox] [--kind KIND]
+                                    进销存 rows (JSON array) through the durable queue DIR/inventory.db, batched to the
+                                    region's row limit; KIND init|stock-in|stock-out|stock|stock-change|purchase-return|
+                                    sale-return|delete; prints the summary, one line per rejected / waiting row; exit 0
+                                    all ok, 3 rows rejected or waiting (drain resends them after an outage)
+                                    chengdu-slist (结算清单 E1001–E1004 SOAP): sandbox prints listening URL
+  yibao slist check FILE|- [--variant 4101|4101A] [--region R] [--code-table NAME=FILE]... [--json]
+                                    settlement-list (结算清单) quality rules: the violations as a table (or JSON);
+                                    exit 0 clean, 3 violations; --region sichuan|chengdu applies plugins/national/slist-rules
   yibao catalog sync INFNO --endpoint URL --db FILE [--region R] [--state DIR]
                                     download a catalog (1301-1319 via 9102) into SQLite, with progress
   yibao reconcile --date YYYY-MM-DD --state DIR --endpoint URL [--region R] [--his-ledger FILE] [--out DIR]
@@ -64,6 +78,8 @@ function out(data: string | Uint8Array): void {
 
 async function main(argv: string[]): Promise<number> {
   if (NET_COMMANDS.has(argv[0] ?? '')) return netCommand(argv);
+  if (argv[0] === 'slist') return (await import('./cli-slist.js')).slistCommand(argv.slice(1));
+  if (argv[0] === 'inventory') return (await import('./cli-inventory.js')).inventoryCommand(argv.slice(1));
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const [cmd, sub, sub2] = args;

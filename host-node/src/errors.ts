@@ -67,6 +67,52 @@ export const HOST_ERRORS = {
   AGENT_REPLY: { status: 1062, zh: '本机医保代理服务的应答无法识别，交易结果未知', en: "the local agent's reply could not be read; outcome unknown" },
   /** no (valid) agent URL configured (nothing was sent) */
   AGENT_CONFIG: { status: 1063, zh: '未配置或错误配置本机医保代理服务地址，请求未发送', en: 'the agent URL is missing or invalid; nothing was sent' },
+  // SOAP / ASMX web services (host-node/src/transport-soap.ts)
+  /** the peer answered with a SOAP Fault: the request REACHED the server, which refused it (soap:Client) or failed
+   *  (soap:Server) — detail is "code: reason[ — detail]"; for money-moving calls the plugin decides what a fault means */
+  SOAP_FAULT: { status: 1070, zh: '对方返回 SOAP Fault：请求已到达服务端，被拒绝或处理失败', en: 'the peer answered with a SOAP Fault: the request reached the server, which refused it or failed' },
+  // 新农合 web services (plugins/liuzhou): string returns (空 = 成功) and DataSet returns (null = 失败), both roles.
+  /** a string-returning call answered a non-empty text: the peer refused (detail has the text) */
+  XNH_REFUSED: { status: 1100, zh: '新农合系统拒绝了该请求', en: 'the 新农合 system refused the request' },
+  /** a DataSet-returning call answered null: failure, and the protocol gives no reason */
+  XNH_NULL_RESULT: { status: 1101, zh: '新农合系统返回空数据集（失败，协议不提供原因）', en: 'the 新农合 system returned a null DataSet (failure; the protocol gives no reason)' },
+  /** server role: unknown user, wrong password, user not yet authorised, wrong 医院代码 */
+  XNH_AUTH: { status: 1102, zh: '用户或口令错误，或用户尚未授权', en: 'unknown user, wrong password or user not yet authorised' },
+  /** server role: the user lacks the 访问权限 letter of the interface */
+  XNH_PERMISSION: { status: 1103, zh: '用户没有该接口的访问权限', en: 'the user lacks the permission letter of this interface' },
+  /** server role: the 消息摘要 does not match the parameters */
+  XNH_DIGEST: { status: 1104, zh: '消息摘要校验失败', en: 'message digest mismatch' },
+  /** server role: the caller's address is not among the user's 允许访问IP地址 */
+  XNH_IP: { status: 1105, zh: '访问地址不在该用户允许的IP地址内', en: "the caller's address is not bound to this user" },
+  /** a money-moving call (门诊/住院结算, 退费) got no readable answer: the protocol has no query, a person must check with 农合 */
+  XNH_OUTCOME_UNKNOWN: { status: 1106, zh: '新农合结算结果未知：协议没有查询接口，须人工与合管中心核对', en: '新农合 settlement outcome unknown: the protocol has no query; a person must check with the center' },
+  /** a DataSet does not match the configured schema (table or required column missing, bad amount) */
+  XNH_SCHEMA: { status: 1107, zh: '数据集结构与配置不符', en: 'the DataSet does not match the configured schema' },
+  // Sichuan 新农合 V3.0 (plugins/sichuan-xnh): typed ASMX methods returning FalseOrTrue-style classes.
+  /** the 新农合 center answered Flag=false (FalseOrTrue / a result class with Flag): refused, nothing done; detail has its Message */
+  XNH_FALSE: { status: 1110, zh: '新农合中心返回失败（Flag=false）', en: 'the 新农合 center answered false (refused)' },
+  /** price control (CheckMed / CheckSW / CheckItem): a price above the 新农合 限价 without an accepted 加价理由; nothing was written */
+  XNH_PRICE: { status: 1111, zh: '价格超过新农合限价（价格控制），清单未写入', en: 'price above the 新农合 limit (price control); nothing was written' },
+  /** a HIS item has no 对码 (ToCode) entry: map it to a 新农合 Med / SW / Item first; nothing was sent */
+  XNH_UNMAPPED: { status: 1112, zh: '项目未与新农合目录对码，请求未发送', en: 'item not mapped to the 新农合 catalogue (ToCode); nothing was sent' },
+  /** 清单 lines refused by the center (per-line QDError / QDReturn2 in the detail); lines listed as written stay written */
+  XNH_QD: { status: 1113, zh: '每日清单写入被新农合中心拒绝', en: 'the 新农合 center refused 清单 lines' },
+  /** no 补偿 for the admission in QueryBC yet (the 新农合 system has not settled it) */
+  XNH_NO_BC: { status: 1114, zh: '新农合尚未计算该住院的补偿', en: 'the 新农合 system has no 补偿 for this admission yet' },
+  // Inventory (进销存) uploads (host-node/src/inventory.ts): every row is kept in SQLite; these summarise a drain.
+  /** the center refused every row of the upload (business errors per row): fix the rows and requeue them */
+  INVENTORY_REJECTED: { status: 1080, zh: '进销存数据上传被医保中心拒绝，请修正后重新上传', en: 'the center rejected the inventory rows; fix them and requeue' },
+  /** some rows were accepted, others refused (本次成功但是部分数据失败): the refused ones need fixing */
+  INVENTORY_PARTIAL: { status: 1081, zh: '进销存数据部分上传成功，部分数据失败', en: 'inventory upload partly succeeded; some rows were rejected' },
+  /** the center could not be reached: the rows are kept and retried later (nothing is lost) */
+  INVENTORY_PENDING: { status: 1082, zh: '医保中心暂不可用，进销存数据已保存，稍后自动重传', en: 'center unavailable; inventory rows are kept and will be retried' },
+  // Settlement lists (结算清单): host-node/src/slist.ts, plugins/chengdu-slist (status 1090–1099)
+  /** the list violates quality rules (op 80): nothing was sent; the error carries the violations (SlistInvalidError) */
+  SLIST_INVALID: { status: 1090, zh: '结算清单未通过质控校验，未上传', en: 'the settlement list violates quality rules; nothing was sent' },
+  /** the center accepted the list but has not finished checking it yet (Chengdu E1004 still pending after the polls) */
+  SLIST_PENDING: { status: 1091, zh: '结算清单已上报，中心尚未完成校验', en: 'the settlement list was reported; the center has not finished checking it' },
+  /** no rule overrides for the region, or its rule file is unreadable (nothing was checked or sent) */
+  SLIST_REGION: { status: 1092, zh: '该地区的结算清单质控规则不存在或无法读取', en: "the region's settlement-list rules are missing or unreadable" },
 } as const;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

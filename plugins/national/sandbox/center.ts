@@ -6,11 +6,12 @@ import type { PluginManifest } from '../../contract.js';
 import {
   catalog, dictionary, fileDownload, fileUpload, identify, institutionInfo, signIn, signOut, treatmentCheck,
 } from './base.js';
-import type { Ctx, Handler } from './context.js';
+import type { Ctx, Handler, SettlementListCenterOptions } from './context.js';
 import {
   cancelFiling, file, queryAccumulators, queryChronicDrugs, queryChronicFilings, queryDesignated, queryDiagnoses, queryFeeDetails,
   queryInHospital, querySettlement, queryTransfers, queryVisits, reconcileDetails, reconcileTotals, regional, settlementList,
 } from './queries.js';
+import { INVENTORY_HANDLERS } from './inventory.js';
 import { inpatientCancel, inpatientSettle, outpatientCancel, outpatientSettle, pharmacyCancel, pharmacySettle, reverse } from './settle.js';
 import { Biz, isObj, State, type Obj, type StoredReply } from './state.js';
 import {
@@ -87,6 +88,7 @@ const HANDLERS: Record<string, Handler> = {
   S5201: regional,
   S3901: regional,
   S5901: regional,
+  ...INVENTORY_HANDLERS,
 };
 for (let n = 1301; n <= 1319; n++) HANDLERS[String(n)] = catalog;
 
@@ -108,6 +110,8 @@ export interface CenterOptions {
   manifest: PluginManifest;
   now: () => Date;
   log: (line: string) => void;
+  /** 4101 / 4101A: reply position of setl_list_id, quality check (context.ts) */
+  settlementList?: SettlementListCenterOptions;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -115,9 +119,12 @@ const enc = new TextEncoder();
 
 export class Center {
   readonly st: State;
+  /** 4101 / 4101A behaviour; may be changed between requests (tests switch the reply position) */
+  settlementList: SettlementListCenterOptions;
 
   constructor(private readonly o: CenterOptions) {
     this.st = new State(o.core);
+    this.settlementList = { ...o.settlementList };
   }
 
   private reply(infcode: 0 | -1, err: string | null, warn: string[], output: JObj, received: Date): StoredReply {
@@ -208,7 +215,7 @@ export class Center {
     const c: Ctx = {
       st: this.st, core: this.o.core, now: received, infno, msgid, env, input: isObj(env['input']) ? (env['input'] as Obj) : {},
       fixmedins_code, fixmedins_name: s('fixmedins_name'), opter, insuplc: s('insuplc_admdvs'), warn: [],
-      upload: req.multipart?.file,
+      upload: req.multipart?.file, slist: this.settlementList,
     };
     let reply: StoredReply;
     try {

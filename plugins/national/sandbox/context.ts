@@ -24,6 +24,22 @@ export interface Ctx {
   effect?: MsgEffect;
   /** set when the request concerns a person (2601 checks it) */
   psn_no?: string;
+  /** 4101 / 4101A behaviour (SandboxOptions.settlementList) */
+  slist?: SettlementListCenterOptions;
+}
+
+/**
+ * How the sandbox answers 4101 / 4101A. `replyPath`: where setl_list_id sits in the reply (`output` as in the
+ * national baseline, `output.data` as in the regional variant some clients read; wire-formats-ws.md §3.2).
+ * `check`: run the quality rules (op 80) like a center's 入参校验 — a list missing required fields (or of the
+ * wrong shape) is refused with an err_msg naming the fields; the other findings come back as warn_msg.
+ * Default: output, no check (older tests send minimal lists).
+ */
+export interface SettlementListCenterOptions {
+  replyPath?: 'output' | 'output.data';
+  check?: boolean;
+  /** overrides for the check (e.g. a region's slist-rules file) */
+  overrides?: unknown[];
 }
 
 export type Out = { output: JObj } | { file: Uint8Array };

@@ -123,20 +123,51 @@ export function reconcileDetails(c: Ctx): Out {
 
 // ---------------------------------------------------------------------------------------------------
 // 4101 / 4101A
+// A list belongs to a settlement of this institution (setlinfo.setl_id) and its person: psn_no, or in a
+// 4101 list (which has no psn_no in the field table) hi_no 医保编号. With settlementList.check the quality
+// rules (op 80) run like a center's 入参校验: violations of the sections / required / format rules refuse the
+// list, naming the fields; the other findings come back in warn_msg. The id goes to output.setl_list_id or,
+// with settlementList.replyPath "output.data", to output.data.setl_list_id. Uploading again for the same
+// setl_id is accepted (a corrected list): a new setl_list_id, every version kept.
+
+const REFUSING_KINDS = new Set(['sections', 'required', 'required_when', 'rows', 'format']);
+const builtinKinds = new WeakMap<Ctx['core'], Map<string, string>>();
+
+/** rule id → kind, for the built-in table and the rules an override adds */
+function ruleKinds(c: Ctx, overrides: unknown[]): Map<string, string> {
+  let m = builtinKinds.get(c.core);
+  if (!m) {
+    const doc = JSON.parse(new TextDecoder().decode(c.core.raw(80, new TextEncoder().encode('{"builtin":true}')))) as { rules: { id: string; kind: string }[] };
+    m = new Map(doc.rules.map((r) => [r.id, r.kind]));
+    builtinKinds.set(c.core, m);
+  }
+  const out = new Map(m);
+  for (const o of overrides) if (isObj(o) && typeof o['id'] === 'string' && typeof o['kind'] === 'string') out.set(o['id'], o['kind']);
+  return out;
+}
 
 export function settlementList(c: Ctx): Out {
   const s = node(c.input, 'setlinfo', 'input');
   const setl_id = need(s, 'setl_id', 'input.setlinfo');
-  const psn_no = need(s, 'psn_no', 'input.setlinfo');
+  const psn_no = str(s, 'psn_no') || (c.infno === '4101' ? str(s, 'hi_no') : '');
+  if (!psn_no) throw new Biz(`入参校验失败：字段【input.setlinfo.psn_no】不能为空${c.infno === '4101' ? '（或填写医保编号hi_no）' : ''}`);
   personOf(c, psn_no);
   const setl = c.st.settlements.get(setl_id);
   if (!setl || setl.fixmedins_code !== c.fixmedins_code || setl.kind !== 'settle') throw new Biz(`结算ID【${setl_id}】不存在`);
   if (setl.psn_no !== psn_no) throw new Biz(`结算ID【${setl_id}】不属于人员【${psn_no}】`);
   if (setl.status !== 'valid') c.warn.push(`结算ID【${setl_id}】当前状态为${setl.status === 'cancelled' ? '已撤销' : '已冲正'}`);
   for (const k of Object.keys(c.input)) if (k !== 'setlinfo' && c.input[k] !== null && !Array.isArray(c.input[k]) && !isObj(c.input[k])) throw new Biz(`入参校验失败：节点【input.${k}】应为数组`);
+  if (c.slist?.check) {
+    const overrides = c.slist.overrides ?? [];
+    const r = c.core.slist.check({ list: c.input, variant: c.infno === '4101A' ? '4101A' : '4101', ...(overrides.length ? { overrides } : {}) });
+    const kinds = ruleKinds(c, overrides);
+    const refusing = r.violations.filter((v) => REFUSING_KINDS.has(kinds.get(v.rule) ?? ''));
+    if (refusing.length) throw new Biz(`结算清单入参校验失败：${refusing.map((v) => `${v.message_zh}（${v.path}）`).join('；')}`);
+    if (r.violations.length) c.warn.push(`结算清单质控提示：${r.violations.map((v) => `${v.message_zh}（${v.path}）`).join('；')}`);
+  }
   const id = c.st.nextSetlListId();
   c.st.settlementLists.set(id, { setl_id, infno: c.infno, data: c.input, fixmedins_code: c.fixmedins_code });
-  return ok({ setl_list_id: id });
+  return ok(c.slist?.replyPath === 'output.data' ? { data: { setl_list_id: id } } : { setl_list_id: id });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { Core } from '../../../host-node/src/contract.js';
 import { createCore } from '../../../host-node/src/core.js';
 import { SICHUAN_MANIFEST } from '../manifest.js';
 import { Center, type CenterRequest } from './center.js';
+import type { SettlementListCenterOptions } from './context.js';
 import type { LedgerEntry, StoredReply } from './state.js';
 
 export type { LedgerEntry } from './state.js';
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   core?: Core;
   now?: () => Date;
   log?: (line: string) => void;
+  /** 4101 / 4101A: reply position of setl_list_id and the quality check (context.ts SettlementListCenterOptions) */
+  settlementList?: SettlementListCenterOptions;
 }
 
 export interface Sandbox {
@@ -142,7 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const manifest = SICHUAN_MANIFEST;
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
-  const center = new Center({ core: options.core ?? createCore(), manifest, now, log });
+  const center = new Center({ core: options.core ?? createCore(), manifest, now, log, settlementList: options.settlementList });
   let faults: FaultSpec[] = (options.faults ?? []).map(toFault);
   const rand = prng(options.seed ?? 1);
   const path = manifest.transport.path;

@@ -1,0 +1,171 @@
+// The Chengdu 进销存 sandbox over real SOAP on loopback: the center (center.ts) behind the SOAP server of
+// host-node/src/transport-soap.ts, fronted by a small HTTP relay that injects faults. The center's state lives
+// in the JxcCenter object, so a test can stop the server (port closed: "center down") and start it again on
+// the same port with the same center (startJxcSandbox({center, port})).
+//
+// Faults (transaction path only; not /sandbox/*):
+//   down                 HTTP 503 before processing (nothing saved)
+//   http-500:P           HTTP 500 before processing, with probability P
+//   drop-after-commit:P  the center processes and saves, then the connection is closed without a reply
+//   delay:MS             every reply is delayed
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Core } from '../../../host-node/src/contract.js';
+import { createCore } from '../../../host-node/src/core.js';
+import { SoapFaultError, startSoapServer } from '../../../host-node/src/transport-soap.js';
+import { JXC_DEFAULTS, type JxcConfig } from '../manifest.js';
+import { JxcCenter, type JxcMapping } from './center.js';
+
+export type JxcFault = { kind: 'down' } | { kind: 'http-500'; p: number } | { kind: 'drop-after-commit'; p: number } | { kind: 'delay'; ms: number };
+
+export function parseJxcFault(text: string): JxcFault {
+  const [kind, v] = text.split(':');
+  const p = Number(v ?? '1');
+  if (kind === 'down' && v === undefined) return { kind };
+  if ((kind === 'http-500' || kind === 'drop-after-commit') && p >= 0 && p <= 1) return { kind, p };
+  if (kind === 'delay' && Number.isInteger(p) && p >= 0) return { kind, ms: p };
+  throw new Error(`invalid fault "${text}": expected down, http-500:P, drop-after-commit:P or delay:MS`);
+}
+
+export interface JxcSandboxOptions {
+  core?: Core;
+  cfg?: JxcConfig;
+  /** an existing center (its saved rows survive a restart of the server) */
+  center?: JxcCenter;
+  credentials?: { user: string; password: string }[];
+  catalogue?: JxcMapping[];
+  host?: string;
+  port?: number;
+  /** the service path (default /jxc/DataCollect) */
+  path?: string;
+  faults?: JxcFault[];
+  /** fault PRNG seed */
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface JxcSandbox {
+  /** the service URL (configure it as the client's url) */
+  url: string;
+  port: number;
+  center: JxcCenter;
+  setFaults(f: JxcFault[]): void;
+  /** closes the listener and every open connection: the center is down (its state stays in `center`) */
+  close(): Promise<void>;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+
+export async function startJxcSandbox(o: JxcSandboxOptions = {}): Promise<JxcSandbox> {
+  const core = o.core ?? o.center?.core ?? createCore();
+  const cfg = o.center?.cfg ?? o.cfg ?? JXC_DEFAULTS;
+  const center = o.center ?? new JxcCenter({ core, cfg, credentials: o.credentials, catalogue: o.catalogue, log: o.log });
+  const path = o.path ?? '/jxc/DataCollect';
+  const inner = await startSoapServer(core, {
+    ns: cfg.soap.ns,
+    path,
+    host: '127.0.0.1',
+    port: 0,
+    handlers: {
+      [cfg.soap.method]: (params) => {
+        const xml = params[cfg.soap.param];
+        if (typeof xml !== 'string') throw new SoapFaultError('Client', `parameter ${cfg.soap.param} (string) is missing`);
+        return center.handle(xml);
+      },
+    },
+  });
+  const innerUrl = new URL(inner.url);
+  let faults = o.faults ?? [];
+  const rnd = mulberry32(o.seed ?? 1);
+  const sockets = new Set<Socket>();
+
+  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    if (req.method === 'GET' && url === '/sandbox/health') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    if (req.method === 'GET' && url === '/sandbox/rows') {
+      return void res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(center.rows()));
+    }
+    const body = await readBody(req);
+    let drop = false;
+    let delayMs = 0;
+    for (const f of faults) {
+      if (f.kind === 'delay') delayMs += f.ms;
+      else if (f.kind === 'down') return void res.writeHead(503, { 'content-type': 'text/plain' }).end('center down (sandbox fault)');
+      else if (rnd() < f.p) {
+        if (f.kind === 'http-500') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error (sandbox fault)');
+        drop = true;
+      }
+    }
+    const headers = { ...req.headers, host: innerUrl.host, 'content-length': String(body.length) };
+    const answer = await new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const r = request({ host: innerUrl.hostname, port: innerUrl.port, method: req.method, path: url, headers }, async (up) => {
+        try {
+          resolve({ status: up.statusCode ?? 502, headers: up.headers, body: await readBody(up) });
+        } catch (e) {
+          reject(e);
+        }
+      });
+      r.on('error', reject);
+      r.end(body);
+    });
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    if (drop) {
+      o.log?.('fault: drop-after-commit (the center saved the batch; the reply is dropped)');
+      req.socket.destroy();
+      return;
+    }
+    const h: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') h[k] = v;
+    h['content-length'] = String(answer.body.length);
+    res.writeHead(answer.status, h).end(answer.body);
+  }
+
+  const server: Server = createServer((req, res) => {
+    relay(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`sandbox relay: ${(e as Error).message}`);
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://${host}:${port}${path}`,
+    port,
+    center,
+    setFaults(f) {
+      faults = f;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await inner.close();
+    },
+  };
+}
