@@ -10,6 +10,7 @@ import { YibaoError } from '../../host-node/src/errors.js';
 import { inpatientSettle, outpatientSettle } from '../../host-node/src/flows.js';
 import { SichuanXnhClient } from './client.js';
 import { SICHUAN_XNH_MANIFEST, type XnhConfig } from './manifest.js';
+import type { ToCode } from './spec.js';
 import { startSichuanXnhSandbox, type XnhSandbox } from './sandbox/index.js';
 import type { Journal } from '../../host-node/src/journal-contract.js';
 import { createSichuanXnhReliableClient } from './reliable.js';
@@ -21,6 +22,8 @@ export interface XnhRuntimeConfig {
   operatorName?: string;
   /** deployment configuration over the manifest defaults (classes, services, codes …) */
   config?: Partial<XnhConfig>;
+  /** 对码 rows (HIS code → 农合 item) */
+  toCode?: ToCode[];
 }
 
 /** The `sichuanXnh` section of a configuration file, then the environment (which wins). */
@@ -56,7 +59,7 @@ export const SICHUAN_XNH_CLI: LegacyRegionCli = {
     if (!url) throw YibaoError.host('USAGE', 'yibao settle --region sichuan-xnh: --sandbox, or --endpoint URL (YIBAO_SCXNH_URL) with YIBAO_SCXNH_HACCCODE and YIBAO_SCXNH_UID');
     try {
       const client = new SichuanXnhClient({
-        core, url, hacccode, uid, operatorName: c.operator, config: rc.config, timeoutMs: c.timeoutMs,
+        core, url, hacccode, uid, operatorName: rc.operatorName ?? c.operator, config: rc.config, toCode: rc.toCode, timeoutMs: c.timeoutMs,
         log: c.verbose ? (e) => c.log(`${e.kind === 'call' ? '→' : e.kind === 'reply' ? '←' : '!'} ${e.fn}${e.detail ? ` ${e.detail}` : ''}`) : undefined,
       });
       const result = c.inpatient ? await inpatientSettle(client, bill) : await outpatientSettle(client, bill);
@@ -71,7 +74,7 @@ export const SICHUAN_XNH_CLI: LegacyRegionCli = {
     const rc = loadXnhConfig(c.one.get('--config'));
     const url = c.endpoint ?? rc.url;
     if (!url) throw YibaoError.host('USAGE', 'yibao recover --region sichuan-xnh: --endpoint URL / --sandbox-url URL (YIBAO_SCXNH_URL) with YIBAO_SCXNH_HACCCODE and YIBAO_SCXNH_UID');
-    const client = new SichuanXnhClient({ core: createCore(), url, hacccode: rc.hacccode ?? '', uid: rc.uid ?? '', operatorName: c.operator, config: rc.config, timeoutMs: c.timeoutMs });
+    const client = new SichuanXnhClient({ core: createCore(), url, hacccode: rc.hacccode ?? '', uid: rc.uid ?? '', operatorName: rc.operatorName ?? c.operator, config: rc.config, toCode: rc.toCode, timeoutMs: c.timeoutMs });
     return { rc: createSichuanXnhReliableClient({ client, journal }), close: () => client.close() };
   },
 

@@ -193,6 +193,7 @@ export class XnhCenter {
   /** One call with typed parameters (codec.decodeParams); returns the typed result. */
   call(fn: string, a: Record<string, unknown>): unknown {
     for (const [k, v] of Object.entries(a)) if (typeof v === 'string' && /name|doctor|reason|operator/i.test(k)) this.received.push({ fn, name: k, value: v });
+    if (this.received.length > 200) this.received.splice(0, this.received.length - 200);
     const r = this.dispatch(fn, a);
     const flagOf = (x: unknown) => (x && typeof x === 'object' && 'Flag' in x ? ` Flag=${String((x as FalseOrTrue).Flag)} ${(x as FalseOrTrue).Message}` : '');
     this.o.log?.(`${fn}${flagOf(r)}`);
