@@ -8,6 +8,7 @@ import { createSichuanComPlugin } from './sichuan-com/index.js';
 import { createChengduJxcPlugin } from './chengdu-jxc/index.js';
 import { createLiuzhouPlugin } from './liuzhou/plugin.js';
 import { createSichuanXnhPlugin } from './sichuan-xnh/index.js';
+import { createChengduSlistPlugin } from './chengdu-slist/index.js';
 
 export const PLUGINS: Record<string, PluginFactory> = {
   sichuan: createSichuanPlugin,
@@ -19,6 +20,7 @@ export const PLUGINS: Record<string, PluginFactory> = {
   'chengdu-jxc': createChengduJxcPlugin,
   liuzhou: createLiuzhouPlugin,
   'sichuan-xnh': createSichuanXnhPlugin,
+  'chengdu-slist': createChengduSlistPlugin,
 };
 
 export function pluginFactory(region: string): PluginFactory {

@@ -212,6 +212,25 @@ describe('native (wasm2c) vs V8: byte-identical results', () => {
     }
   });
 
+  it('web-service ops 33-36 (SOAP, DataSet), 63-65 (md5, sha1, digest), 80 (settlement-list check): same bytes and errors', () => {
+    const core = loadCore();
+    const ds = { name: 'NewDataSet', tables: [{ name: 'Table', columns: [{ name: 'zfy', type: 'decimal' }, { name: 'xm', type: 'string' }], rows: [{ zfy: '441.20', xm: '张三〇丂齄' }, { zfy: '0.10', xm: null }] }] };
+    const msg = { version: '1.2', ns: 'http://tempuri.org/', name: 'mzjsjk', value: { yydm: '450200001', nil: null, arr: { int: ['1', '2'] }, zjl: { $dataset: ds } } };
+    const env = both(core, 33, JSON.stringify(msg)).js.bytes;
+    expect(JSON.parse(both(core, 34, env).text)).toMatchObject({ version: '1.2', name: 'mzjsjk' });
+    const frag = both(core, 35, JSON.stringify(ds)).js.bytes;
+    expect(JSON.parse(both(core, 36, frag).text).tables[0].rows[0].zfy).toBe('441.20');
+    expect(both(core, 63, 'abc').js.rc).toBe(16);
+    expect(both(core, 64, 'abc').js.rc).toBe(20);
+    for (const enc of ['utf-8', 'gbk', 'utf-16le']) {
+      both(core, 65, JSON.stringify({ spec: { alg: 'md5', fields: ['a', '$secret'], joiner: '|', encoding: enc, output: 'HEX' }, values: { a: '医院代码' }, secret: 'k' }));
+    }
+    both(core, 80, JSON.stringify({ list: { setlinfo: { psn_name: '张三', gend: '9' }, diseinfo: [] } }));
+    for (const bad of ['<x/>', '<soap:Envelope xmlns:soap="urn:nope"><soap:Body/></soap:Envelope>', '']) expect(both(core, 34, bad).js.rc).toBeLessThan(0);
+    expect(both(core, 65, '{"spec":{"alg":"crc"},"values":{}}').js.rc).toBeLessThan(0);
+    expect(both(core, 80, '{"list":[]}').js.rc).toBeLessThan(0);
+  });
+
   it('error case: op 1 with malformed JSON gives the same error JSON and a negative status', () => {
     for (const bad of ['{"params": {', '{bad', '', '[1,2']) {
       const core = loadCore();

@@ -17,7 +17,7 @@
 import { fail, errCode, E_WRONG_TYPE, E_MISSING_FIELD, E_BAD_ENUM, E_DUPLICATE_KEY, E_QC_RULES, E_INTERNAL } from './errors';
 import { jsonParse, jKind, jA, jB, jGet, jPos, jNext, jString, jStrEq, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
 import { outByte, outLit, outJsonStr, outI64 } from './out';
-import { JV, toJV, numText, V_NULL, V_TRUE, V_FALSE, V_NUM, V_STR, V_ARR, V_OBJ } from './qc-jv';
+import { JV, toJV, numText, V_NULL, V_TRUE, V_FALSE, V_STR, V_ARR, V_OBJ } from './qc-jv';
 import {
   Dec, Stamp, parseDec, cmpDec, isZeroDec, parseStamp, cmpStamp, parseSpec, checkSpec, specKind, specN, specS,
   codePoints, isBlank, allDigits, knownShape, shapeOk, durationOk, reasonZh, reasonEn,

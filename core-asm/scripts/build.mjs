@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(pkg);
 mkdirSync(join(pkg, 'build'), { recursive: true });
+// the built-in settlement-list rules: one source (rules/slist-national.json), embedded before compiling
+execFileSync(process.execPath, [join(pkg, 'scripts', 'gen-qc-rules.mjs')], { stdio: 'inherit' });
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 const t0 = Date.now();
 execFileSync(process.execPath, [asc, '--config', join(root, 'asconfig.json'), '--target', 'release'], {

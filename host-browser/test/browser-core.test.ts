@@ -84,4 +84,25 @@ describe('host-browser core in a Web Worker (Chromium)', () => {
     expect(await inPage('return core.codec.xml.parse(new Uint8Array(arg));', Array.from(xml))).toEqual(node.codec.xml.parse(xml));
     expect(await inPage('return core.hash.hex(await core.hash.hmacSha256("key", "数据"));')).toBe(node.hash.hex(node.hash.hmacSha256('key', '数据')));
   });
+
+  it('SOAP envelopes, DataSet diffgrams, digests and the settlement-list check: same values as Node', async () => {
+    const msg = {
+      version: '1.1', ns: 'http://tempuri.org/', name: 'mzjsjk',
+      value: {
+        yydm: '450200001', xm: '张三〇丂齄 <&>', nil: null,
+        zjl: { $dataset: { name: 'NewDataSet', tables: [{ name: 'Table', columns: [{ name: 'zfy', type: 'decimal' }, { name: 'bz', type: 'string' }], rows: [{ zfy: '441.20', bz: '门诊' }, { zfy: '0.10', bz: null }] }] } },
+      },
+    };
+    const env = node.soap.encode(msg as never);
+    const b = await inPage<number[]>('return Array.from(await core.soap.encode(arg));', msg);
+    expect(Buffer.from(b).equals(Buffer.from(env))).toBe(true);
+    expect(await inPage('return core.soap.decode(new Uint8Array(arg));', Array.from(env))).toEqual(node.soap.decode(env));
+    const spec = { spec: { alg: 'md5', fields: ['a', '$secret', 'b'], joiner: '|', encoding: 'gbk', output: 'HEX' }, values: { a: '医院', b: '张三' }, secret: 's3' };
+    expect(await inPage('return core.digest(arg);', spec)).toBe(node.digest(spec as never));
+    const list = { list: { setlinfo: { psn_name: '张三' } } };
+    expect(await inPage('return core.slist.check(arg);', list)).toEqual(node.slist.check(list as never));
+    const bad = await inPage<string>('try { await core.soap.decode("<x/>"); return "no error"; } catch (e) { return e.code; }');
+    expect(() => node.soap.decode('<x/>')).toThrow(expect.objectContaining({ code: bad }));
+    expect(bad).toMatch(/^SOAP_/);
+  });
 });

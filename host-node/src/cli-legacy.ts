@@ -70,6 +70,7 @@ export const REGION_CLI: Record<string, () => Promise<LegacyRegionCli>> = {
   'chengdu-jxc': async () => (await import('../../plugins/chengdu-jxc/cli.js')).CHENGDU_JXC_CLI,
   liuzhou: async () => (await import('../../plugins/liuzhou/cli.js')).LIUZHOU_CLI,
   'sichuan-xnh': async () => (await import('../../plugins/sichuan-xnh/cli.js')).SICHUAN_XNH_CLI,
+  'chengdu-slist': async () => (await import('../../plugins/chengdu-slist/cli.js')).CHENGDU_SLIST_CLI,
 };
 
 function loaderFor(region: string, family: ProtocolFamily): (() => Promise<LegacyRegionCli>) | undefined {
