@@ -75,6 +75,22 @@ export interface Capabilities {
   catalogs: boolean;
 }
 
+/**
+ * How a 'soap'-family region is reached (ASMX document/literal). The public specifications leave these
+ * open, so each is the manifest's default, overridable by the deployment's configuration.
+ */
+export interface SoapBinding {
+  version: '1.1' | '1.2';
+  /** namespace of the body elements (ASMX default http://tempuri.org/) */
+  ns: string;
+  /** URL path of the service appended to the endpoint ('' = the endpoint itself) */
+  path: string;
+  /** SOAPAction template with {ns} and {method} (ASMX: '{ns}{method}') */
+  action: string;
+  /** the one method a string-in/string-out service exposes (Chengdu uploads); absent = one method per transaction */
+  method?: string;
+}
+
 export interface PluginManifest {
   id: string;
   name: string;
@@ -90,6 +106,8 @@ export interface PluginManifest {
   quirks: Record<string, string>;
   /** policy parameters the region's sandbox uses (not used for real settlements) */
   sandboxPolicy?: unknown;
+  /** 'soap' family: the services by name ('main', 'mztcz' …) with their SOAP version, namespace, path, SOAPAction — the defaults the plugin's configuration starts from */
+  soap?: Record<string, SoapBinding>;
 }
 
 /** Who is calling: the institution and the operator (configuration, never source). */

@@ -55,6 +55,21 @@ export function runPluginConformance(o: ConformanceOptions): void {
       expect(m.transport.timeoutMs).toBeGreaterThan(0);
     });
 
+    it('a web-service (soap) region declares its SOAP bindings: version, namespace, path, SOAPAction', () => {
+      if (m.family !== 'soap') {
+        expect(m.soap).toBeUndefined();
+        return;
+      }
+      const bindings = Object.entries(m.soap ?? {});
+      expect(bindings.length).toBeGreaterThan(0);
+      for (const [name, b] of bindings) {
+        expect(['1.1', '1.2'], name).toContain(b.version);
+        expect(b.ns, name).toMatch(/^[a-z][a-z0-9+.-]*:/i);
+        expect(b.path === '' || b.path.startsWith('/'), name).toBe(true);
+        expect(b.action, name).toContain('{method}');
+      }
+    });
+
     it('maps every required canonical operation to a transaction', () => {
       for (const op of o.requiredOps) {
         const infno = plugin.infnoFor(op);

@@ -113,4 +113,5 @@ export const CHENGDU_JXC_MANIFEST: PluginManifest = {
     credentials: '交易访问用户 + 交易访问验证码 in every request (configuration / environment YIBAO_JXC_USER, YIBAO_JXC_PASSWORD)',
     precondition: '初始化 needs 对码 done in 医保两定管理协同平台; 科室备用(暂存)药品 are excluded',
   },
+  soap: { main: { version: JXC_DEFAULTS.soap.version, ns: JXC_DEFAULTS.soap.ns, path: '', action: '{ns}{method}', method: JXC_DEFAULTS.soap.method } },
 };

@@ -101,4 +101,5 @@ export const CHENGDU_SLIST_MANIFEST: PluginManifest = {
     credentials: 'user + password in every message head (configuration / YIBAO_CDSLIST_USER, YIBAO_CDSLIST_PASSWORD)',
     uncertainty: 'an unanswered E1002 is resolved with E1004: a check status means the report arrived, a refusal means it did not',
   },
+  soap: { main: { version: CD_SLIST_DEFAULTS.soap.version, ns: CD_SLIST_DEFAULTS.soap.ns, path: CD_SLIST_DEFAULTS.soap.path, action: '{ns}{method}', method: CD_SLIST_DEFAULTS.soap.method } },
 };

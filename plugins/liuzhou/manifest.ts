@@ -49,4 +49,9 @@ export const LIUZHOU_MANIFEST: PluginManifest = {
     ids: 'outpatient setl_id = 门诊编号 (from the 补偿 DataSet), mdtrt_id = HIS 门诊号; inpatient mdtrt_id = 住院编号, setl_id = the HIS 结算单号 (jsdh)',
   },
   sandboxPolicy: LIUZHOU_SANDBOX_POLICY,
+  // 农合's service (client role) and the hospital-hosted one (server role: zysjcxjk, user trio)
+  soap: {
+    nh: { version: DEFAULT_SOAP.version, ns: DEFAULT_SOAP.ns, path: '', action: '{ns}{method}' },
+    his: { version: DEFAULT_SOAP.version, ns: DEFAULT_SOAP.ns, path: '/HisService.asmx', action: '{ns}{method}' },
+  },
 };

@@ -143,6 +143,7 @@ export const SICHUAN_XNH_MANIFEST: XnhManifest = {
   },
   sandboxPolicy: undefined,
   xnh: XNH_DEFAULT_CONFIG,
+  soap: Object.fromEntries(Object.entries(XNH_DEFAULT_CONFIG.services).map(([k, v]) => [k, { ...v, action: XNH_DEFAULT_CONFIG.soapAction }])),
 };
 
 /** Deep-enough merge of a deployment's overrides over the default configuration. */
