@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// yibao benchmarks: `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--only=presettle,xml,json,inst,gbk] [--dump]`.
+// yibao benchmarks: `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--only=presettle,xml,json,inst,gbk,soap] [--dump]`.
 //
 // Every figure is a median of N timed samples taken after warm-ups, and every wasm row is compared with a
 // baseline measured in the same run, in the same process, with samples interleaved (A B C, B C A, ...).
 // Prints a markdown table and writes bench/out/results.json.
 import os from 'node:os';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -15,7 +15,7 @@ import { XMLParser, XMLBuilder } from 'fast-xml-parser';
 
 import { runGroup, sink } from './lib/stats.mjs';
 import { wasmBytes, rawCall, rawOk, instantiate, CoreUnavailable, WASM_PATH } from './lib/raw.mjs';
-import { genFeeItems, genGbkXml, genJson, genGbkText, PARAMS_SC09, PERSON_SC09, PARAMS_SC11, PERSON_SC11 } from './lib/gen.mjs';
+import { genFeeItems, genGbkXml, genJson, genGbkText, genSoapDataSet, PARAMS_SC09, PERSON_SC09, PARAMS_SC11, PERSON_SC11 } from './lib/gen.mjs';
 import { trivialWasm, withUniqueTag } from './lib/wasm-bytes.mjs';
 import { presettle as oraclePresettle } from '../test/oracle/presettle-oracle.mjs';
 import { createCore } from '../host-node/dist/index.js';
@@ -111,7 +111,7 @@ function unavailable(section, ids, reason) {
 // 1. pre-settlement
 // ======================================================================================================
 if (want('presettle')) {
-  log('[1/5] pre-settlement ...');
+  log('[1/6] pre-settlement ...');
   const NLINES = 5000;
   const fee_items = genFeeItems(NLINES, 20251122);
   const bill = { params: PARAMS_SC09, person: PERSON_SC09, fee_items };
@@ -189,7 +189,7 @@ if (want('presettle')) {
 // 2. GBK XML parse + print
 // ======================================================================================================
 if (want('xml')) {
-  log('[2/5] GBK XML ...');
+  log('[2/6] GBK XML ...');
   const xml = genGbkXml(1_000_000, 30);
   inputs.xml = { gbk_bytes: xml.length, sha256_16: sha(xml), seed: 30 };
   if (DUMP) writeFileSync(outDir + 'doc.gbk.xml', xml);
@@ -260,7 +260,7 @@ if (want('xml')) {
 // 3. JSON parse + print
 // ======================================================================================================
 if (want('json')) {
-  log('[3/5] JSON ...');
+  log('[3/6] JSON ...');
   const json = genJson(1_000_000, 20);
   inputs.json = { utf8_bytes: json.length, sha256_16: sha(json), seed: 20 };
   if (DUMP) writeFileSync(outDir + 'doc.json', json);
@@ -290,7 +290,7 @@ if (want('json')) {
 // 4. instantiate
 // ======================================================================================================
 if (want('inst')) {
-  log('[4/5] instantiate ...');
+  log('[4/6] instantiate ...');
   const trivial = trivialWasm();
   const trivialMod = new WebAssembly.Module(trivial);
   if (new WebAssembly.Instance(trivialMod, {}).exports.f() !== 42) throw new Error('trivial module broken');
@@ -329,7 +329,7 @@ if (want('inst')) {
 // 5. GBK decode / encode
 // ======================================================================================================
 if (want('gbk')) {
-  log('[5/5] GBK decode/encode ...');
+  log('[5/6] GBK decode/encode ...');
   const { text, gbk, utf8 } = genGbkText(1_000_000, 10);
   inputs.gbk = { gbk_bytes: gbk.length, utf8_bytes: utf8.length, chars: text.length, sha256_16: sha(gbk), seed: 10 };
   const core = createCore({ wasm: module });
@@ -372,6 +372,165 @@ if (want('gbk')) {
 }
 
 // ======================================================================================================
+// 6. SOAP 1.1 + .NET DataSet (ops 33/34) and the settlement-list rules (op 80)
+// ======================================================================================================
+if (want('soap')) {
+  log('[6/6] SOAP / DataSet, settlement-list check ...');
+  const NROWS = 5000;
+  const { msg, xml } = genSoapDataSet(NROWS, 34);
+  const msgBytes = enc.encode(JSON.stringify(msg));
+  const table = msg.value.GetFymxResult.$dataset.tables[0];
+  inputs.soap = { rows: NROWS, columns: table.columns.length, envelope_utf8_bytes: xml.length, sha256_16: sha(xml), message_json_bytes: msgBytes.length, seed: 34 };
+  if (DUMP) writeFileSync(outDir + 'soap-dataset.xml', xml);
+  const td = new TextDecoder();
+  const te = new TextEncoder();
+
+  // -- JS baselines: fast-xml-parser both ways
+  const parser = new XMLParser({ ignoreAttributes: false, removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: false });
+  const arr = (x) => (x == null ? [] : Array.isArray(x) ? x : [x]);
+  // the reply read the JS way: parse, take the columns from the inline xs:schema and the rows from the diffgram
+  const jsRows = (b) => {
+    const body = parser.parse(td.decode(b)).Envelope.Body;
+    const result = body[Object.keys(body)[0]].GetFymxResult;
+    const dsEl = result.schema.element;
+    const tableEl = arr(dsEl.complexType.choice.element)[0];
+    const cols = arr(tableEl.complexType.sequence.element).map((c) => c['@_name']);
+    return arr(result.diffgram[dsEl['@_name']][tableEl['@_name']]).map((r) => {
+      const o = {};
+      for (const c of cols) o[c] = r[c] === undefined ? null : r[c];
+      return o;
+    });
+  };
+  const wasmRows = (out) => JSON.parse(td.decode(out)).value.GetFymxResult.$dataset.tables[0].rows;
+  const builder = new XMLBuilder({ ignoreAttributes: false, format: false, suppressEmptyNode: true, suppressBooleanAttributes: false });
+  const NS_MSDATA = 'urn:schemas-microsoft-com:xml-msdata';
+  const fxpDataSet = (ds) => {
+    const data = { '@_xmlns': '' };
+    for (const t of ds.tables) {
+      data[t.name] = t.rows.map((r, i) => {
+        const o = { '@_diffgr:id': `${t.name}${i + 1}`, '@_msdata:rowOrder': String(i) };
+        for (const c of t.columns) if (r[c.name] != null) o[c.name] = r[c.name];
+        return o;
+      });
+    }
+    const tables = ds.tables.map((t) => ({
+      '@_name': t.name,
+      'xs:complexType': { 'xs:sequence': { 'xs:element': t.columns.map((c) => ({ '@_name': c.name, '@_type': `xs:${c.type ?? 'string'}`, '@_minOccurs': '0' })) } },
+    }));
+    return {
+      'xs:schema': {
+        '@_id': ds.name, '@_xmlns': '', '@_xmlns:xs': 'http://www.w3.org/2001/XMLSchema', '@_xmlns:msdata': NS_MSDATA,
+        'xs:element': { '@_name': ds.name, '@_msdata:IsDataSet': 'true', '@_msdata:UseCurrentLocale': 'true', 'xs:complexType': { 'xs:choice': { '@_minOccurs': '0', '@_maxOccurs': 'unbounded', 'xs:element': tables } } },
+      },
+      'diffgr:diffgram': { '@_xmlns:msdata': NS_MSDATA, '@_xmlns:diffgr': 'urn:schemas-microsoft-com:xml-diffgram-v1', [ds.name]: data },
+    };
+  };
+  // the SoapValue mapping of op 33 (string, null = xsi:nil, object, array = repeated element, $dataset)
+  const fxpValue = (v) => {
+    if (v === null) return { '@_xsi:nil': 'true' };
+    if (typeof v === 'string') return v;
+    if (v.$dataset) return fxpDataSet(v.$dataset);
+    const o = {};
+    for (const [k, x] of Object.entries(v)) o[k] = Array.isArray(x) ? x.map(fxpValue) : fxpValue(x);
+    return o;
+  };
+  const jsEnvelope = (m) => te.encode(builder.build({
+    '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' },
+    'soap:Envelope': {
+      '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@_xmlns:xsd': 'http://www.w3.org/2001/XMLSchema', '@_xmlns:soap': 'http://schemas.xmlsoap.org/soap/envelope/',
+      'soap:Body': { [m.name]: { '@_xmlns': m.ns, ...fxpValue(m.value) } },
+    },
+  }));
+
+  // -- correctness: both decoders give the same rows; both encoders' envelopes decode (op 34) to the message
+  const jsR = jsRows(xml);
+  const okJs = isDeepStrictEqual(jsR, table.rows);
+  checks.push({ check: 'SOAP baseline: fast-xml-parser rows == the generated rows', ok: okJs, rows: jsR.length });
+  if (!okJs) { console.error('ABORT: the JS SOAP baseline does not read the generated rows'); process.exit(1); }
+  const jsEnv = jsEnvelope(msg);
+  let decOk = false, encOk = false, reason = '';
+  try {
+    const out = checkCall(34, xml);
+    const okRows = isDeepStrictEqual(wasmRows(out), jsR);
+    const okMsg = isDeepStrictEqual(JSON.parse(td.decode(out)), msg);
+    checks.push({ check: 'SOAP op 34 decode: rows == fast-xml-parser rows, whole message == the generated message', ok: okRows && okMsg, json_bytes: out.length });
+    decOk = okRows && okMsg;
+    if (!decOk) reason = 'op 34 output differs (see checks)';
+    const jsBack = JSON.parse(td.decode(checkCall(34, jsEnv)));
+    checks.push({ check: 'SOAP baseline: the XMLBuilder envelope decodes (op 34) to the message', ok: isDeepStrictEqual(jsBack, msg), out_bytes: jsEnv.length });
+    const env = checkCall(33, msgBytes);
+    const back = JSON.parse(td.decode(checkCall(34, env)));
+    encOk = isDeepStrictEqual(back, msg);
+    checks.push({ check: 'SOAP op 33 encode: the envelope decodes (op 34) back to the input message', ok: encOk, out_bytes: env.length });
+    // not required, but the generator writes the .NET ASMX layout: op 33 should reproduce it byte for byte
+    checks.push({ check: 'SOAP op 33 output byte-identical to the generated ASMX envelope', ok: Buffer.compare(Buffer.from(env), xml) === 0 });
+    if (!encOk) reason ||= 'op 33 output does not decode back to the message';
+  } catch (e) {
+    reason = e instanceof CoreUnavailable ? `ops 33/34 still stubs (${e.message})` : `wasm error: ${e.message}`;
+    checks.push({ check: 'SOAP ops 33/34', ok: false, error: reason });
+  }
+
+  const exS = instantiate(module);
+  const vs = [
+    { key: 'jsDec', fn: () => jsRows(xml) },
+    { key: 'jsEnc', fn: () => jsEnvelope(msg) },
+  ];
+  if (decOk) vs.push(
+    { key: 'wasmDec', fn: () => rawCall(exS, 34, xml).bytes },
+    { key: 'wasmDecRows', fn: () => wasmRows(rawCall(exS, 34, xml).bytes) },
+  );
+  if (encOk) vs.push(
+    { key: 'wasmEnc', fn: () => rawCall(exS, 33, msgBytes).bytes },
+    { key: 'wasmEncObj', fn: () => rawCall(exS, 33, te.encode(JSON.stringify(msg))).bytes },
+  );
+  const g = await runGroup(vs, { warmup: 3, runs: R(21) });
+  const mb = xml.length / MB;
+  const bd = { label: 'TextDecoder + fast-xml-parser XMLParser + walk to row objects', stats: g.jsDec };
+  const be = { label: 'SoapMessage → XMLBuilder tree → build + TextEncoder', stats: g.jsEnc };
+  addRow({ id: 'soap.decode.js', section: 'soap', label: 'JS: TextDecoder → XMLParser → columns from xs:schema, rows from the diffgram — baseline', stats: g.jsDec, baseline: bd, amount: mb, unit: 'MB/s' });
+  if (decOk) {
+    addRow({ id: 'soap.decode.wasm', section: 'soap', label: 'wasm: op 34 soap_decode (envelope → SoapMessage JSON), raw ABI', stats: g.wasmDec, baseline: bd, amount: mb, unit: 'MB/s' });
+    addRow({ id: 'soap.decode.wasm.rows', section: 'soap', label: '  (detail) op 34 + TextDecoder + JSON.parse → row objects (what a JS caller gets)', stats: g.wasmDecRows, baseline: bd, amount: mb, unit: 'MB/s' });
+  } else unavailable('soap', [['soap.decode.wasm', 'wasm: op 34 soap_decode, raw ABI', null]], reason);
+  addRow({ id: 'soap.encode.js', section: 'soap', label: 'JS: SoapMessage → XMLBuilder tree → build → TextEncoder — baseline', stats: g.jsEnc, baseline: be, amount: mb, unit: 'MB/s', note: 'MB/s of the envelope size' });
+  if (encOk) {
+    addRow({ id: 'soap.encode.wasm', section: 'soap', label: 'wasm: op 33 soap_encode (SoapMessage JSON → envelope), raw ABI', stats: g.wasmEnc, baseline: be, amount: mb, unit: 'MB/s', note: 'MB/s of the envelope size' });
+    addRow({ id: 'soap.encode.wasm.obj', section: 'soap', label: '  (detail) JSON.stringify + TextEncoder + op 33 (from the message object)', stats: g.wasmEncObj, baseline: be, amount: mb, unit: 'MB/s', note: 'MB/s of the envelope size' });
+  } else unavailable('soap', [['soap.encode.wasm', 'wasm: op 33 soap_encode, raw ABI', null]], reason);
+
+  // -- op 80: a complete, valid 4101 inpatient list against the built-in national rules
+  const list = JSON.parse(readFileSync(fileURLToPath(new URL('../core-asm/rules/examples/4101-inpatient.json', import.meta.url)), 'utf8'));
+  const slistBytes = enc.encode(JSON.stringify({ list }));
+  const noRulesBytes = enc.encode(JSON.stringify({ list, rules: [] }));
+  inputs.slist = { list: 'core-asm/rules/examples/4101-inpatient.json', json_bytes: slistBytes.length, sha256_16: sha(slistBytes) };
+  let slOk = false, slReason = '';
+  try {
+    const res = JSON.parse(td.decode(checkCall(80, slistBytes)));
+    slOk = res.ok === true && res.violations.length === 0 && res.rules > 0;
+    checks.push({ check: 'slist op 80: the example 4101 list passes every built-in rule', ok: slOk, rules: res.rules, violations: res.violations.length });
+    inputs.slist.rules = res.rules;
+    if (!slOk) slReason = `op 80 found ${res.violations.length} violation(s) in the example list`;
+  } catch (e) {
+    slReason = e instanceof CoreUnavailable ? `op 80 still a stub (${e.message})` : `wasm error: ${e.message}`;
+    checks.push({ check: 'slist op 80', ok: false, error: slReason });
+  }
+  const slNote = 'no JS baseline: the rules exist only in the core (host-node calls op 80)';
+  if (slOk) {
+    const g2 = await runGroup(
+      [
+        { key: 'check', fn: () => rawCall(exS, 80, slistBytes).bytes },
+        { key: 'noRules', fn: () => rawCall(exS, 80, noRulesBytes).bytes },
+        { key: 'json20', fn: () => rawCall(exS, 20, slistBytes).bytes },
+      ],
+      { warmup: 20, runs: R(61), inner: 20 },
+    );
+    addRow({ id: 'soap.slist', section: 'soap', label: 'wasm: op 80 slist_check, complete valid 4101 inpatient list, built-in national rules, raw ABI', stats: g2.check, amount: 1, unit: 'lists/s', note: slNote });
+    addRow({ id: 'soap.slist.norules', section: 'soap', label: '  (detail) op 80 with `rules: []`: built-in document loaded, no rule run', stats: g2.noRules, amount: 1, unit: 'lists/s', note: 'the fixed cost of a call: qc.ts UTF-8-encodes, parses and loads the embedded rule document (labels, code tables) on every call' });
+    addRow({ id: 'soap.slist.json20', section: 'soap', label: '  (detail) op 20 JSON validate + re-print of the same input only', stats: g2.json20, amount: 1, unit: 'lists/s', note: 'reading the list itself is a small part of op 80' });
+  } else unavailable('soap', [['soap.slist', 'wasm: op 80 slist_check, raw ABI', null]], slReason);
+}
+
+// ======================================================================================================
 // report
 // ======================================================================================================
 const fmtNum = (x) => {
@@ -389,7 +548,7 @@ const fmtRatio = (r) => {
   if (r.unit === 'ms' && r.ratio < 1) return `${r.ratio.toFixed(3)}× (${(1 / r.ratio).toFixed(0)}× the time)`;
   return `${r.ratio >= 10 ? r.ratio.toFixed(1) : r.ratio.toFixed(2)}×`;
 };
-const SECTIONS = { presettle: '1. Pre-settlement, 5,000-line inpatient bill', xml: '2. GBK XML parse + print (~1 MB)', json: '3. JSON parse + print (~1 MB)', inst: '4. Module instantiate', gbk: '5. GBK decode / encode (~1 MB Chinese text)' };
+const SECTIONS = { presettle: '1. Pre-settlement, 5,000-line inpatient bill', xml: '2. GBK XML parse + print (~1 MB)', json: '3. JSON parse + print (~1 MB)', inst: '4. Module instantiate', gbk: '5. GBK decode / encode (~1 MB Chinese text)', soap: '6. SOAP 1.1 + .NET DataSet (5,000 rows × 12 columns, ~1.45 MB) and settlement-list check' };
 
 const lines = [];
 lines.push('| Benchmark | Median | Throughput | Speed vs baseline | Target | Reached |');

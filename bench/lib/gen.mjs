@@ -244,3 +244,76 @@ export function genGbkText(targetBytes = 1_000_000, seed = 10) {
   const text = parts.join('');
   return { text, gbk: iconv.encode(text, 'gbk'), utf8: Buffer.from(text, 'utf8') };
 }
+
+// ---- 6. SOAP 1.1 response carrying a .NET DataSet ----------------------------------------------------
+
+const NS_XSD = 'http://www.w3.org/2001/XMLSchema';
+const NS_MSDATA = 'urn:schemas-microsoft-com:xml-msdata';
+const NS_DIFFGR = 'urn:schemas-microsoft-com:xml-diffgram-v1';
+/** The 12 columns of the fee-detail table, as a 新农合 ASMX service returns them from a DataAdapter. */
+const FYMX_COLUMNS = [
+  ['xh', 'int'], ['zyh', 'string'], ['fyrq', 'dateTime'], ['xmbm', 'string'], ['xmmc', 'string'], ['gg', 'string'],
+  ['dw', 'string'], ['dj', 'decimal'], ['sl', 'decimal'], ['je', 'decimal'], ['zfbl', 'decimal'], ['bz', 'string'],
+];
+const SPECS = ['0.25g*24粒', '10ml:0.5g', '250ml/袋', '5mg*28片', '1次', '1日', '100ml:0.9g', '规格<大>', ''];
+const UNITS = ['盒', '支', '袋', '片', '次', '日', '瓶', '项'];
+
+/**
+ * A SOAP 1.1 response as .NET ASMX writes it, `<GetFymxResponse xmlns="http://tempuri.org/"><GetFymxResult>`
+ * holding a DataSet (inline xs:schema + diffgr:diffgram) with `nRows` rows × 12 columns: Chinese names and
+ * remarks (some with & < >), decimal strings (4- and 2-place, verbatim), .NET dateTimes, some DBNull cells
+ * (omitted elements) and empty strings. Returns `{ msg, xml }`: the SoapMessage (host-node/src/contract.ts,
+ * every row lists every column, DBNull = null) and the envelope as UTF-8 bytes, written independently of the core.
+ */
+export function genSoapDataSet(nRows = 5000, seed = 34) {
+  const r = rng(seed);
+  const cols = FYMX_COLUMNS.map(([name, type]) => ({ name, type }));
+  const rows = [];
+  const day0 = Date.UTC(2025, 9, 1);
+  const zyh = 'ZY' + String(r.int(1e9, 9e9));
+  const names = Object.values(CATS).flat();
+  for (let i = 0; i < nRows; i++) {
+    const t = new Date(day0 + Math.floor((i / nRows) * 20 * 86400000) + r.int(0, 3600000)).toISOString().slice(0, 19);
+    const dj = 0.05 + 900 * r.next() ** 2;
+    const sl = r.chance(0.8) ? r.int(1, 30) : r.int(1, 40) / 4;
+    const name = r.pick(names);
+    rows.push({
+      xh: String(i + 1),
+      zyh,
+      fyrq: `${t}+08:00`,
+      xmbm: `XA${String(r.int(1, 99999999)).padStart(8, '0')}`,
+      xmmc: r.chance(0.03) ? name + '&注射用' : name,
+      gg: r.chance(0.1) ? null : r.pick(SPECS),
+      dw: r.pick(UNITS),
+      dj: fix(dj, 4),
+      sl: fix(sl, 2),
+      je: fix(Math.round(dj * sl * 100) / 100, 2),
+      zfbl: r.pick(['0', '0.05', '0.10', '0.20', '1']),
+      bz: r.chance(0.5) ? null : r.chance(0.1) ? '' : cjkText(r, 2, 12) + (r.chance(0.1) ? ' <加急> & 复核' : ''),
+    });
+  }
+  const ds = { name: 'NewDataSet', tables: [{ name: 'Table', columns: cols, rows }] };
+  const msg = { version: '1.1', ns: 'http://tempuri.org/', name: 'GetFymxResponse', value: { GetFymxResult: { $dataset: ds }, errMsg: '' } };
+
+  const parts = [
+    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>',
+    '<GetFymxResponse xmlns="http://tempuri.org/"><GetFymxResult>',
+    `<xs:schema id="NewDataSet" xmlns="" xmlns:xs="${NS_XSD}" xmlns:msdata="${NS_MSDATA}">`,
+    '<xs:element name="NewDataSet" msdata:IsDataSet="true" msdata:UseCurrentLocale="true"><xs:complexType><xs:choice minOccurs="0" maxOccurs="unbounded">',
+    '<xs:element name="Table"><xs:complexType><xs:sequence>',
+    ...cols.map((c) => `<xs:element name="${c.name}" type="xs:${c.type}" minOccurs="0" />`),
+    '</xs:sequence></xs:complexType></xs:element></xs:choice></xs:complexType></xs:element></xs:schema>',
+    `<diffgr:diffgram xmlns:msdata="${NS_MSDATA}" xmlns:diffgr="${NS_DIFFGR}"><NewDataSet xmlns="">`,
+  ];
+  rows.forEach((row, i) => {
+    let s = `<Table diffgr:id="Table${i + 1}" msdata:rowOrder="${i}">`;
+    for (const c of cols) {
+      const v = row[c.name];
+      if (v == null) continue;
+      s += v === '' ? `<${c.name} />` : `<${c.name}>${xmlEsc(v)}</${c.name}>`;
+    }
+    parts.push(s + '</Table>');
+  });
+  parts.push('</NewDataSet></diffgr:diffgram></GetFymxResult><errMsg /></GetFymxResponse></soap:Body></soap:Envelope>');
+  return { msg, xml: Buffer.from(parts.join(''), 'utf8') };
+}
