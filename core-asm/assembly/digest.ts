@@ -21,9 +21,9 @@ import {
   fail, E_WRONG_TYPE, E_MISSING_FIELD, E_DUPLICATE_KEY, E_DIGEST_SPEC, E_GBK_UNMAPPABLE,
 } from './errors';
 import { outBytes, outByte, outEnsure, outByteU } from './out';
-import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jStrEq, jStrValue, K_OBJ, K_STR, K_ARR, K_NULL } from './json';
+import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jStrEq, jStrValue, jHex4, K_OBJ, K_STR, K_ARR, K_NULL } from './json';
 import { hashOnce, HASH_SHA1, HASH_SHA256 } from './hash';
-import { utf8Cp, cpLen, encodeCp, cpName } from './gbk';
+import { utf8Cp, cpLen, encodeCp, cpName, utf8Put } from './gbk';
 
 // ---- MD5 (RFC 1321) -------------------------------------------------------------------------
 
@@ -148,14 +148,6 @@ function valueOf(obj: i32, name: string): i32 {
   return found;
 }
 
-@inline function hexv(c: u32): u32 {
-  return c - 48 < 10 ? c - 48 : (c | 32) - 87;
-}
-
-function hex4(q: usize): u32 {
-  return (hexv(<u32>load<u8>(q)) << 12) | (hexv(<u32>load<u8>(q + 1)) << 8) | (hexv(<u32>load<u8>(q + 2)) << 4) | hexv(<u32>load<u8>(q + 3));
-}
-
 /** Appends the text of string node v to the message in encoding enc. */
 function appendText(v: i32, enc: i32, what: string): i32 {
   const s = <usize>jA(v), e = <usize>jB(v);
@@ -169,11 +161,11 @@ function appendText(v: i32, enc: i32, what: string): i32 {
       const x = <u32>load<u8>(q + 1);
       q += 2;
       if (x == 117) {
-        cp = hex4(q);
+        cp = jHex4(q);
         q += 4;
         if (cp >= 0xD800 && cp < 0xDC00) {
           if (q + 6 <= e && load<u8>(q) == 92 && load<u8>(q + 1) == 117) {
-            const lo = hex4(q + 2);
+            const lo = jHex4(q + 2);
             if (lo >= 0xDC00 && lo < 0xE000) {
               cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
               q += 6;
@@ -201,22 +193,7 @@ function appendText(v: i32, enc: i32, what: string): i32 {
       q += <usize>cpLen;
     }
     if (enc == ENC_UTF8) {
-      let o = mb + mbLen;
-      if (cp < 0x80) { store<u8>(o++, <u8>cp); }
-      else if (cp < 0x800) {
-        store<u8>(o++, <u8>(0xC0 | (cp >> 6)));
-        store<u8>(o++, <u8>(0x80 | (cp & 63)));
-      } else if (cp < 0x10000) {
-        store<u8>(o++, <u8>(0xE0 | (cp >> 12)));
-        store<u8>(o++, <u8>(0x80 | ((cp >> 6) & 63)));
-        store<u8>(o++, <u8>(0x80 | (cp & 63)));
-      } else {
-        store<u8>(o++, <u8>(0xF0 | (cp >> 18)));
-        store<u8>(o++, <u8>(0x80 | ((cp >> 12) & 63)));
-        store<u8>(o++, <u8>(0x80 | ((cp >> 6) & 63)));
-        store<u8>(o++, <u8>(0x80 | (cp & 63)));
-      }
-      mbLen = o - mb;
+      mbLen = utf8Put(mb + mbLen, cp) - mb;
     } else if (enc == ENC_UTF16LE) {
       if (cp < 0x10000) {
         store<u16>(mb + mbLen, <u16>cp);

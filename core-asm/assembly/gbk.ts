@@ -199,6 +199,20 @@ export function gbkInvalidAt(p: usize, end: usize, base: usize): i32 {
   return o + 3;
 }
 
+/** Writes code point cp (< 0x110000) as UTF-8 at o (room for 4 bytes); returns the new o. */
+@inline export function utf8Put(o: usize, cp: u32): usize {
+  if (cp < 0x80) {
+    store<u8>(o, <u8>cp);
+    return o + 1;
+  }
+  if (cp < 0x10000) return utf8Bmp(o, cp);
+  store<u8>(o, <u8>(0xF0 | (cp >> 18)));
+  store<u8>(o, <u8>(0x80 | ((cp >> 12) & 63)), 1);
+  store<u8>(o, <u8>(0x80 | ((cp >> 6) & 63)), 2);
+  store<u8>(o, <u8>(0x80 | (cp & 63)), 3);
+  return o + 4;
+}
+
 // ---- GBK -> UTF-8 --------------------------------------------------------------------------------
 
 /**

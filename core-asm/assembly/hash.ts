@@ -12,7 +12,8 @@
 
 import { fail, E_WRONG_TYPE, E_MISSING_FIELD, E_DUPLICATE_KEY } from './errors';
 import { outBytes } from './out';
-import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jStrEq, jInputBase, K_OBJ, K_STR, K_NULL } from './json';
+import { utf8Put } from './gbk';
+import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jStrEq, jInputBase, jHex4, K_OBJ, K_STR, K_NULL } from './json';
 
 const ALG_SHA1: i32 = 1;
 const ALG_SHA256: i32 = 2;
@@ -279,12 +280,6 @@ function fieldBytes(text: i32, hex: i32, name: string): i32 {
   return -1;
 }
 
-function hex4(q: usize): u32 {
-  let v: u32 = 0;
-  for (let k: usize = 0; k < 4; k++) v = (v << 4) | <u32>hexVal(load<u8>(q + k));
-  return v;
-}
-
 /** Decodes a validated JSON string body [s, e) with escapes into UTF-8 at dst; returns the length.
  *  Surrogate pairs given as two \u escapes are joined; a lone surrogate becomes U+FFFD. */
 function decodeEscaped(s: usize, e: usize, dst: usize): usize {
@@ -304,12 +299,12 @@ function decodeEscaped(s: usize, e: usize, dst: usize): usize {
       store<u8>(o++, <u8>b);
       continue;
     }
-    let cp = hex4(q);
+    let cp = jHex4(q);
     q += 4;
     if (cp >= 0xD800 && cp < 0xDC00) {
       // a high surrogate: joined with a following \uDC00..\uDFFF escape, else replaced
       if (q + 6 <= e && load<u8>(q) == 92 && load<u8>(q + 1) == 117) {
-        const lo = hex4(q + 2);
+        const lo = jHex4(q + 2);
         if (lo >= 0xDC00 && lo < 0xE000) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           q += 6;
@@ -318,20 +313,7 @@ function decodeEscaped(s: usize, e: usize, dst: usize): usize {
     } else if (cp >= 0xDC00 && cp < 0xE000) {
       cp = 0xFFFD;
     }
-    if (cp < 0x80) { store<u8>(o++, <u8>cp); }
-    else if (cp < 0x800) {
-      store<u8>(o++, <u8>(0xC0 | (cp >> 6)));
-      store<u8>(o++, <u8>(0x80 | (cp & 63)));
-    } else if (cp < 0x10000) {
-      store<u8>(o++, <u8>(0xE0 | (cp >> 12)));
-      store<u8>(o++, <u8>(0x80 | ((cp >> 6) & 63)));
-      store<u8>(o++, <u8>(0x80 | (cp & 63)));
-    } else {
-      store<u8>(o++, <u8>(0xF0 | (cp >> 18)));
-      store<u8>(o++, <u8>(0x80 | ((cp >> 12) & 63)));
-      store<u8>(o++, <u8>(0x80 | ((cp >> 6) & 63)));
-      store<u8>(o++, <u8>(0x80 | (cp & 63)));
-    }
+    o = utf8Put(o, cp);
   }
   return o - dst;
 }

@@ -36,8 +36,8 @@
 
 import { fail, errCode, E_INI_SYNTAX, E_INI_SHAPE, E_DUPLICATE_KEY, E_UTF8_INVALID } from './errors';
 import { outByte, outLit, outBytes, outLen, outPtr } from './out';
-import { gbkDecodeInto, gbkEncodeInto } from './gbk';
-import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jInputBase, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
+import { gbkDecodeInto, gbkEncodeInto, utf8Put } from './gbk';
+import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jInputBase, jHex4, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
 
 // ---------------------------------------------------------------------------------------------
 // shared helpers (also used by pipe.ts)
@@ -74,12 +74,6 @@ export function scratchRelease(): void {
   if (scrCap > (1 << 20)) { heap.free(scr); scr = 0; scrCap = 0; }
 }
 
-@inline function hexv(h: u32): u32 { return (h - 48) < 10 ? h - 48 : (h | 32) - 87; }
-
-function hex4(q: usize): u32 {
-  return (hexv(<u32>load<u8>(q)) << 12) | (hexv(<u32>load<u8>(q + 1)) << 8) | (hexv(<u32>load<u8>(q + 2)) << 4) | hexv(<u32>load<u8>(q + 3));
-}
-
 /** Sets sbS/sbE to the unescaped UTF-8 bytes of string node i. Returns a status (lone surrogate escapes fail). */
 export function strBytes(i: i32): i32 {
   const s = <usize>jA(i), e = <usize>jB(i);
@@ -104,24 +98,17 @@ export function strBytes(i: i32): i32 {
     else if (x == 98) store<u8>(d++, 8);
     else if (x == 102) store<u8>(d++, 12);
     else if (x == 117) {
-      let v = hex4(q);
+      let v = jHex4(q);
       q += 4;
       if (v >= 0xDC00 && v < 0xE000) return fail(E_UTF8_INVALID, jPos(i), 'lone surrogate \\u escape in JSON string');
       if (v >= 0xD800 && v < 0xDC00) {
         if (q + 6 > e || load<u8>(q) != 92 || load<u8>(q + 1) != 117) return fail(E_UTF8_INVALID, jPos(i), 'lone surrogate \\u escape in JSON string');
-        const w = hex4(q + 2);
+        const w = jHex4(q + 2);
         if (w < 0xDC00 || w >= 0xE000) return fail(E_UTF8_INVALID, jPos(i), 'lone surrogate \\u escape in JSON string');
         q += 6;
         v = 0x10000 + ((v - 0xD800) << 10) + (w - 0xDC00);
       }
-      if (v < 0x80) store<u8>(d++, <u8>v);
-      else if (v < 0x800) { store<u8>(d++, <u8>(0xC0 | (v >> 6))); store<u8>(d++, <u8>(0x80 | (v & 63))); }
-      else if (v < 0x10000) {
-        store<u8>(d++, <u8>(0xE0 | (v >> 12))); store<u8>(d++, <u8>(0x80 | ((v >> 6) & 63))); store<u8>(d++, <u8>(0x80 | (v & 63)));
-      } else {
-        store<u8>(d++, <u8>(0xF0 | (v >> 18))); store<u8>(d++, <u8>(0x80 | ((v >> 12) & 63)));
-        store<u8>(d++, <u8>(0x80 | ((v >> 6) & 63))); store<u8>(d++, <u8>(0x80 | (v & 63)));
-      }
+      d = utf8Put(d, v);
     } else store<u8>(d++, <u8>x); // \" \\ \/
   }
   sbS = scr;

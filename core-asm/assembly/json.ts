@@ -9,7 +9,7 @@
 //   literals: a = byte offset
 // Object members are a K_STR key node followed by the value's subtree.
 
-import { E_JSON_SYNTAX, E_JSON_DEPTH, E_UTF8_INVALID, E_MISSING_FIELD, E_WRONG_TYPE, fail } from './errors';
+import { E_JSON_SYNTAX, E_JSON_DEPTH, E_UTF8_INVALID, E_MISSING_FIELD, E_WRONG_TYPE, E_DUPLICATE_KEY, fail } from './errors';
 
 export const K_NULL: u32 = 1;
 export const K_FALSE: u32 = 2;
@@ -304,6 +304,15 @@ function decodedEq(s: usize, e: usize, key: string): bool {
   return jStrValue(s, e, true) == key;
 }
 
+/** The value of the 4 hex digits at q: the XXXX of a \uXXXX escape (validated by the reader). */
+export function jHex4(q: usize): u32 {
+  return (hexv(<u32>load<u8>(q)) << 12) | (hexv(<u32>load<u8>(q + 1)) << 8) | (hexv(<u32>load<u8>(q + 2)) << 4) | hexv(<u32>load<u8>(q + 3));
+}
+
+@inline function hexv(c: u32): u32 {
+  return c - 48 < 10 ? c - 48 : (c | 32) - 87;
+}
+
 /** Value node of `key` in object node obj, or -1. */
 export function jGet(obj: i32, key: string): i32 {
   if (jKind(obj) != K_OBJ) return -1;
@@ -314,6 +323,23 @@ export function jGet(obj: i32, key: string): i32 {
     j = jNext(j + 1);
   }
   return -1;
+}
+
+/** False (DUPLICATE_KEY recorded) if the root object gives one of `keys` (at most 32) twice: a member given
+ *  twice would be read differently by different parsers. */
+export function checkDuplicates(keys: StaticArray<string>): bool {
+  const n = <i32>jA(0);
+  let seen = 0;
+  let j = 1;
+  for (let m = 0; m < n; m++) {
+    for (let k = 0; k < keys.length; k++) {
+      if (!jStrEq(j, keys[k])) continue;
+      if ((seen >> k) & 1) { fail(E_DUPLICATE_KEY, jPos(j), keys[k]); return false; }
+      seen |= 1 << k;
+    }
+    j = jNext(j + 1);
+  }
+  return true;
 }
 
 /** Like jGet, but null values count as absent. */

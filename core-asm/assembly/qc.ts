@@ -14,8 +14,8 @@
 // is QC_RULES (status 810) with the rule and member in `detail`; the list itself never makes the op
 // fail (wrong shapes are violations of the `sections` rule), and nothing in it can trap.
 
-import { fail, errCode, E_WRONG_TYPE, E_MISSING_FIELD, E_BAD_ENUM, E_DUPLICATE_KEY, E_QC_RULES, E_INTERNAL } from './errors';
-import { jsonParse, jKind, jA, jB, jGet, jPos, jNext, jString, jStrEq, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
+import { fail, errCode, E_WRONG_TYPE, E_MISSING_FIELD, E_BAD_ENUM, E_QC_RULES, E_INTERNAL } from './errors';
+import { jsonParse, jKind, jA, jB, jGet, jPos, jNext, jString, checkDuplicates, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
 import { outByte, outLit, outJsonStr, outI64 } from './out';
 import { JV, toJV, numText, V_NULL, V_TRUE, V_FALSE, V_STR, V_ARR, V_OBJ } from './qc-jv';
 import {
@@ -954,21 +954,6 @@ function checkRule(rule: Rule): void {
 
 const KEYS: StaticArray<string> = ['list', 'variant', 'rules', 'overrides', 'codeTables', 'builtin'];
 
-function checkDuplicates(): bool {
-  const n = <i32>jA(0);
-  let seen = 0;
-  let j = 1;
-  for (let m = 0; m < n; m++) {
-    for (let k = 0; k < KEYS.length; k++) {
-      if (!jStrEq(j, KEYS[k])) continue;
-      if ((seen >> k) & 1) { fail(E_DUPLICATE_KEY, jPos(j), KEYS[k]); return false; }
-      seen |= 1 << k;
-    }
-    j = jNext(j + 1);
-  }
-  return true;
-}
-
 /** Optional member of the input converted to a JV of the given kind; null when absent (errCode set on a wrong type). */
 function inputJV(key: string, kind: u32, what: string): JV | null {
   const v = jGet(0, key);
@@ -988,7 +973,7 @@ function run(ptr: usize, len: i32): i32 {
   let st = jsonParse(ptr, len);
   if (st != 0) return st;
   if (jKind(0) != K_OBJ) return fail(E_WRONG_TYPE, 0, 'input must be an object {list, variant, rules?, overrides?, codeTables?}');
-  if (!checkDuplicates()) return errCode;
+  if (!checkDuplicates(KEYS)) return errCode;
   const bi = jGet(0, 'builtin');
   if (bi >= 0 && jKind(bi) == K_TRUE) {
     outLit(QC_RULES_JSON);

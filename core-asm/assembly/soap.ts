@@ -69,10 +69,10 @@ import {
   E_WRONG_TYPE, E_MISSING_FIELD, E_XML_SHAPE, E_SOAP_ENVELOPE, E_DATASET_SHAPE, E_SOAP_VERSION,
   E_DATASET_ROW_ERROR, E_EMPTY_INPUT, E_DUPLICATE_KEY,
 } from './errors';
-import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jStrEq, jStrValue, K_NULL, K_STR, K_ARR, K_OBJ } from './json';
+import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jStrEq, jStrValue, jHex4, K_NULL, K_STR, K_ARR, K_OBJ } from './json';
 import {
-  xTree, xTreeRelease, xNode, xText, xRange, xPrintSetup, xPutName, xPutText,
-  X_NAME, X_NAMEEND, X_ATTREND, X_CSTART, X_CEND, X_FIRST, X_NEXT, X_SAME, X_FLAGS, X_PARENT,
+  xTree, xTreeRelease, xNode, xText, xRange, xPrintSetup, xPutName, xPutText, xValueOrArray,
+  X_NAME, X_NAMEEND, X_ATTREND, X_CSTART, X_CEND, X_FIRST, X_NEXT, X_FLAGS, X_PARENT,
   XF_ATTRS, XF_KIDS, XF_DUP, XF_COMPLEX, XF_TEXT,
 } from './xml';
 import { cpName } from './gbk';
@@ -337,22 +337,8 @@ function emitChildren(n: i32): i32 {
       let st = emitLocal(c);
       if (st != 0) return st;
       outByte(58);
-      let m = <i32>nd(c, X_SAME);
-      if (m == 0) {
-        st = emitValue(c);
-        if (st != 0) return st;
-      } else {
-        outByte(91);
-        st = emitValue(c);
-        if (st != 0) return st;
-        while (m != 0) {
-          outByte(44);
-          st = emitValue(m);
-          if (st != 0) return st;
-          m = <i32>nd(m, X_SAME);
-        }
-        outByte(93);
-      }
+      st = xValueOrArray(c, emitValue);
+      if (st != 0) return st;
     }
     c = <i32>nd(c, X_NEXT);
   }
@@ -899,10 +885,6 @@ function strOf(i: i32): string {
   return jStrValue(<usize>jA(i), <usize>jB(i), jC(i) != 0);
 }
 
-@inline function hexv(c: u32): u32 {
-  return c - 48 < 10 ? c - 48 : (c | 32) - 87;
-}
-
 /** Refuses characters XML 1.0 cannot carry in string node i (controls other than TAB LF CR, U+FFFE/FFFF). */
 function checkChars(i: i32, what: string): i32 {
   const s = <usize>jA(i), e = <usize>jB(i);
@@ -915,7 +897,7 @@ function checkChars(i: i32, what: string): i32 {
       let cp: u32 = 0x20;
       if (x == 98) cp = 8;
       else if (x == 102) cp = 12;
-      else if (x == 117) cp = (hexv(at(q + 2)) << 12) | (hexv(at(q + 3)) << 8) | (hexv(at(q + 4)) << 4) | hexv(at(q + 5));
+      else if (x == 117) cp = jHex4(q + 2);
       if ((cp < 0x20 && cp != 9 && cp != 10 && cp != 13) || cp == 0xFFFE || cp == 0xFFFF) {
         return fail(E_XML_SHAPE, jPos(i), cpName(<i32>cp) + ' cannot be written in XML 1.0 (' + what + ')');
       }

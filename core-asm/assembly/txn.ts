@@ -30,8 +30,8 @@
 // An event that is not allowed in a state is TXN_ILLEGAL (status 306), never a trap. Terminal states stay
 // terminal: the only events they accept are repetitions that change nothing (commit twice, abort twice …).
 
-import { fail, errCode, E_WRONG_TYPE, E_MISSING_FIELD, E_BAD_ENUM, E_DUPLICATE_KEY, E_TXN_ILLEGAL } from './errors';
-import { jsonParse, jKind, jGet, jPos, jString, jStrEq, jNext, jA, jB, K_STR, K_OBJ, K_NULL, K_TRUE, K_FALSE } from './json';
+import { fail, errCode, E_WRONG_TYPE, E_MISSING_FIELD, E_BAD_ENUM, E_TXN_ILLEGAL } from './errors';
+import { jsonParse, jKind, jGet, jPos, jString, jA, jB, checkDuplicates, K_STR, K_OBJ, K_NULL, K_TRUE, K_FALSE } from './json';
 import { outLit, outJsonStr } from './out';
 
 const PROTOCOLS: StaticArray<string> = ['national', 'yinhai', 'sichuan-com', 'chongqing', 'nanping'];
@@ -160,27 +160,11 @@ function optBool(key: string): i32 {
 
 const KEYS: StaticArray<string> = ['protocol', 'state', 'event', 'reversible', 'his_waiting'];
 
-/** A member given twice would be read differently by different parsers: refused. */
-function checkDuplicates(): bool {
-  const n = <i32>jA(0);
-  let seen = 0;
-  let j = 1;
-  for (let m = 0; m < n; m++) {
-    for (let k = 0; k < KEYS.length; k++) {
-      if (!jStrEq(j, KEYS[k])) continue;
-      if ((seen >> k) & 1) { fail(E_DUPLICATE_KEY, jPos(j), KEYS[k]); return false; }
-      seen |= 1 << k;
-    }
-    j = jNext(j + 1);
-  }
-  return true;
-}
-
 export function opTxnNext(ptr: usize, len: i32): i32 {
   const st = jsonParse(ptr, len);
   if (st != 0) return st;
   if (jKind(0) != K_OBJ) return fail(E_WRONG_TYPE, 0, 'input must be an object {protocol, state, event}');
-  if (!checkDuplicates()) return errCode;
+  if (!checkDuplicates(KEYS)) return errCode; // a member given twice: refused
   const p = enumMember('protocol', PROTOCOLS);
   if (p < 0) return errCode;
   const s = enumMember('state', STATES);

@@ -68,8 +68,8 @@ import {
   fail, E_XML_SYNTAX, E_XML_UNTERMINATED, E_XML_MISMATCH, E_XML_ENTITY, E_XML_SHAPE,
   E_UTF8_INVALID, E_GBK_UNMAPPABLE, E_EMPTY_INPUT,
 } from './errors';
-import { gbkDecodeInto, decodeCp, utf8Cp, utf8Three, putGbk, cpLen, gbkRev, cpName, gbkInvalidAt, jsonEsc } from './gbk';
-import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jInputBase, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
+import { gbkDecodeInto, decodeCp, utf8Cp, utf8Three, putGbk, cpLen, gbkRev, cpName, gbkInvalidAt, jsonEsc, utf8Put } from './gbk';
+import { jsonParse, jKind, jA, jB, jC, jNext, jPos, jInputBase, jHex4, K_NULL, K_FALSE, K_TRUE, K_NUM, K_STR, K_ARR, K_OBJ } from './json';
 
 const MAX_DEPTH: i32 = 128;
 const ONES: u64 = 0x0101010101010101;
@@ -978,22 +978,7 @@ function emitCp(cp: i32): void {
   if (c < 0x80) {
     if (c < 0x20 || c == 34 || c == 92) o = jsonEsc(o, c);
     else { store<u8>(o, <u8>c); o++; }
-  } else if (c < 0x800) {
-    store<u8>(o, <u8>(0xC0 | (c >> 6)));
-    store<u8>(o, <u8>(0x80 | (c & 63)), 1);
-    o += 2;
-  } else if (c < 0x10000) {
-    store<u8>(o, <u8>(0xE0 | (c >> 12)));
-    store<u8>(o, <u8>(0x80 | ((c >> 6) & 63)), 1);
-    store<u8>(o, <u8>(0x80 | (c & 63)), 2);
-    o += 3;
-  } else {
-    store<u8>(o, <u8>(0xF0 | (c >> 18)));
-    store<u8>(o, <u8>(0x80 | ((c >> 12) & 63)), 1);
-    store<u8>(o, <u8>(0x80 | ((c >> 6) & 63)), 2);
-    store<u8>(o, <u8>(0x80 | (c & 63)), 3);
-    o += 4;
-  }
+  } else o = utf8Put(o, c);
   outLen = <i32>(o - outPtr);
 }
 
@@ -1150,26 +1135,30 @@ function emitValue(n: i32): i32 {
       first = false;
       st = emitName(c);
       if (st != 0) return st;
-      let m = <i32>nget(c, N_SAME);
-      if (m == 0 && (cf & F_ROW) == 0) {
-        st = emitValue(c);
-        if (st != 0) return st;
-      } else {
-        outByte(91);
-        st = emitValue(c);
-        if (st != 0) return st;
-        while (m != 0) {
-          outByte(44);
-          st = emitValue(m);
-          if (st != 0) return st;
-          m = <i32>nget(m, N_SAME);
-        }
-        outByte(93);
-      }
+      st = emitGroup(c, (cf & F_ROW) != 0, emitValue);
+      if (st != 0) return st;
     }
     c = <i32>nget(c, N_NEXT);
   }
   outByte(125);
+  return 0;
+}
+
+/** Appends the value of element c (written by emit) or, when c has same-name siblings or asArray, the
+ *  array of the values of c and its siblings. */
+function emitGroup(c: i32, asArray: bool, emit: (n: i32) => i32): i32 {
+  let m = <i32>nget(c, N_SAME);
+  if (m == 0 && !asArray) return emit(c);
+  outByte(91);
+  let st = emit(c);
+  if (st != 0) return st;
+  while (m != 0) {
+    outByte(44);
+    st = emit(m);
+    if (st != 0) return st;
+    m = <i32>nget(m, N_SAME);
+  }
+  outByte(93);
   return 0;
 }
 
@@ -1232,21 +1221,7 @@ function keyBytes(i: i32): i32 {
     const cp = jsonEscCp(q, e);
     q += <usize>escLen;
     if (cp < 0 || cp == 0) return fail(E_XML_SHAPE, kPos, 'invalid character in a name');
-    const u = <u32>cp;
-    if (u < 0x80) store<u8>(o++, <u8>u);
-    else if (u < 0x800) {
-      store<u8>(o++, <u8>(0xC0 | (u >> 6)));
-      store<u8>(o++, <u8>(0x80 | (u & 63)));
-    } else if (u < 0x10000) {
-      store<u8>(o++, <u8>(0xE0 | (u >> 12)));
-      store<u8>(o++, <u8>(0x80 | ((u >> 6) & 63)));
-      store<u8>(o++, <u8>(0x80 | (u & 63)));
-    } else {
-      store<u8>(o++, <u8>(0xF0 | (u >> 18)));
-      store<u8>(o++, <u8>(0x80 | ((u >> 12) & 63)));
-      store<u8>(o++, <u8>(0x80 | ((u >> 6) & 63)));
-      store<u8>(o++, <u8>(0x80 | (u & 63)));
-    }
+    o = utf8Put(o, <u32>cp);
   }
   kS = scratch;
   kE = o;
@@ -1268,10 +1243,10 @@ function jsonEscCp(q: usize, e: usize): i32 {
   if (x == 98) return 8;
   if (x == 102) return 12;
   if (x != 117) return <i32>x;
-  const hi = hex4(q + 2);
+  const hi = <i32>jHex4(q + 2);
   escLen = 6;
   if (hi >= 0xD800 && hi < 0xDC00 && q + 12 <= e && at(q + 6) == 92 && at(q + 7) == 117) {
-    const lo = hex4(q + 8);
+    const lo = <i32>jHex4(q + 8);
     if (lo >= 0xDC00 && lo < 0xE000) {
       escLen = 12;
       return 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
@@ -1279,15 +1254,6 @@ function jsonEscCp(q: usize, e: usize): i32 {
   }
   if (hi >= 0xD800 && hi < 0xE000) return -hi;
   return hi;
-}
-
-function hex4(q: usize): i32 {
-  let v = 0;
-  for (let k: usize = 0; k < 4; k++) {
-    const h = at(q + k);
-    v = (v << 4) | <i32>(h - 48 < 10 ? h - 48 : (h | 32) - 87);
-  }
-  return v;
 }
 
 /** UTF-8 bytes [s, e) as an AS string (for details). */
@@ -1441,23 +1407,7 @@ function writeText(i: i32, attr: bool): i32 {
         }
       }
       if (toUtf8) {
-        const u = <u32>cp;
-        if (u < 0x800) {
-          store<u8>(o, <u8>(0xC0 | (u >> 6)));
-          store<u8>(o, <u8>(0x80 | (u & 63)), 1);
-          o += 2;
-        } else if (u < 0x10000) {
-          store<u8>(o, <u8>(0xE0 | (u >> 12)));
-          store<u8>(o, <u8>(0x80 | ((u >> 6) & 63)), 1);
-          store<u8>(o, <u8>(0x80 | (u & 63)), 2);
-          o += 3;
-        } else {
-          store<u8>(o, <u8>(0xF0 | (u >> 18)));
-          store<u8>(o, <u8>(0x80 | ((u >> 12) & 63)), 1);
-          store<u8>(o, <u8>(0x80 | ((u >> 6) & 63)), 2);
-          store<u8>(o, <u8>(0x80 | (u & 63)), 3);
-          o += 4;
-        }
+        o = utf8Put(o, <u32>cp); // >= 0x80 here (an escape; ASCII was written above)
       } else {
         const g = cp <= 0xFFFF ? <u32>load<u16>(rev + (<usize>cp << 1)) : 0;
         if (g == 0) {
@@ -1663,3 +1613,6 @@ export function xPutName(i: i32, what: string): i32 {
 
 /** Appends JSON string node i as XML character data (attr: attribute-value escaping). */
 export function xPutText(i: i32, attr: bool): i32 { return writeText(i, attr); }
+
+/** Appends element n's value (written by emit), or the array of it and its same-name siblings. */
+export function xValueOrArray(n: i32, emit: (n: i32) => i32): i32 { return emitGroup(n, false, emit); }

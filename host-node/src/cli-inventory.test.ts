@@ -6,23 +6,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { JXC_SANDBOX_CREDENTIALS } from '../../plugins/chengdu-jxc/sandbox/center.js';
+import { BUILT_CLI as cli, REPO_ROOT as root, runCli as run } from './testing/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'host-node/dist/cli.js');
 let dir: string;
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 async function serve(args: string[]): Promise<{ lines: string[]; stop: () => Promise<void> }> {
   const c = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });

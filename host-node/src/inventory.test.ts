@@ -4,34 +4,20 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { createCore } from './core.js';
-import { createClient, type Client } from './client.js';
-import { createHttpTransport } from './transport-http.js';
-import { openState } from './state.js';
+import type { Client } from './client.js';
 import { SANDBOX_INSTITUTION } from './config.js';
 import { checkInventoryRow, nationalInventory, nationalInventoryInput, openInventoryQueue, type InventoryRow } from './inventory.js';
-import { createNationalPlugin, createSichuanPlugin, SICHUAN_MANIFEST } from '../../plugins/national/index.js';
+import { createNationalPlugin, createSichuanPlugin } from '../../plugins/national/index.js';
 import { startSandbox, type Sandbox } from '../../plugins/national/sandbox/server.js';
 import { inventoryRecords } from '../../plugins/national/sandbox/inventory.js';
+import { freePort, sichuanClientAt } from './testing/loopback.js';
 
 const core = createCore();
 let sb: Sandbox;
 let dir: string;
 
-function clientAt(url: string, stateDir = join(dir, 'state')): Client {
-  const plugin = createSichuanPlugin({ core });
-  const transport = createHttpTransport({ endpoint: url, path: SICHUAN_MANIFEST.transport.path, core, timeoutMs: 5000 });
-  return createClient({ plugin, transport, core, institution: SANDBOX_INSTITUTION, state: openState(stateDir) });
-}
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const clientAt = (url: string, stateDir = join(dir, 'state')): Client => sichuanClientAt(core, url, stateDir);
 
 const AMOX = { med_list_codg: 'XJ01CAA040A001010100001', hilist_id: 'HIS-AMX01', hilist_name: '阿莫西林胶囊(院内)' };
 const METF = { med_list_codg: 'XA10BAE054A001010100003', hilist_id: 'HIS-MET01', hilist_name: '二甲双胍片(院内)' };
@@ -163,7 +149,7 @@ describe('national inventory uploads against the sandbox center', () => {
   });
 
   it('survives a center outage and a restart: rows wait with backoff, then every row reaches the center exactly once', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     let clock = Date.now();
     const qdir = join(dir, 'n3');
     const open = (url: string) => openInventoryQueue({ dir: qdir, center: nationalInventory(clientAt(url)), now: () => clock, backoff: { baseMs: 1000, jitter: 0 } });

@@ -29,7 +29,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from './client.js';
 import { YibaoError } from './errors.js';
-import { openOfflineQueue, type OfflineQueueHandle, type QueueItem } from './offline-queue.js';
+import { openOfflineQueue, backoffDelay, type BackoffOptions, type OfflineQueueHandle, type QueueItem } from './offline-queue.js';
 
 // ---- the canonical model ----------------------------------------------------------------------------
 
@@ -327,8 +327,7 @@ export interface InventoryQueueOptions {
   center: InventoryCenter;
   /** epoch ms clock (tests) */
   now?: () => number;
-  /** exponential backoff after a transport failure: baseMs × factor^(attempts-1), at most maxMs, ± jitter */
-  backoff?: { baseMs?: number; factor?: number; maxMs?: number; jitter?: number };
+  backoff?: BackoffOptions;
   random?: () => number;
   /** test hooks: beforeSend / afterSend (batch regions) — a throw simulates a crash at that point; afterBatch (every region) after each batch is recorded */
   hooks?: {
@@ -454,15 +453,8 @@ export function openInventoryQueue(o: InventoryQueueOptions): InventoryQueue {
   `);
   const now = o.now ?? Date.now;
   const random = o.random ?? Math.random;
-  const base = o.backoff?.baseMs ?? 1000;
-  const factor = o.backoff?.factor ?? 2;
-  const maxMs = o.backoff?.maxMs ?? 5 * 60 * 1000;
-  const jitter = o.backoff?.jitter ?? 0.2;
   const iso = () => new Date(now()).toISOString();
-  const delay = (attempts: number) => {
-    const d = Math.min(maxMs, base * factor ** Math.max(0, attempts - 1));
-    return Math.max(0, Math.round(d * (1 + jitter * (2 * random() - 1))));
-  };
+  const delay = backoffDelay(o.backoff, random);
 
   const national = center.type === 'national' ? center : null;
   const oq: OfflineQueueHandle | null = national

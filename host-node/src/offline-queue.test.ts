@@ -6,34 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createCore } from './core.js';
-import { createClient, type Client } from './client.js';
-import { createHttpTransport } from './transport-http.js';
-import { openState } from './state.js';
-import { SANDBOX_INSTITUTION } from './config.js';
+import type { Client } from './client.js';
 import { outpatientSettle } from './flows.js';
 import { openOfflineQueue } from './offline-queue.js';
-import { createSichuanPlugin, SICHUAN_MANIFEST } from '../../plugins/national/index.js';
 import { startSandbox, type Sandbox } from '../../plugins/national/sandbox/server.js';
+import { freePort, sichuanClientAt } from './testing/loopback.js';
 
 const core = createCore();
 const bill = JSON.parse(readFileSync(join(import.meta.dirname, '../../test/fixtures/demo-outpatient.json'), 'utf8'));
 let sb: Sandbox;
 let dir: string;
 
-function clientAt(url: string, stateDir = join(dir, 'state')): Client {
-  const plugin = createSichuanPlugin({ core });
-  const transport = createHttpTransport({ endpoint: url, path: SICHUAN_MANIFEST.transport.path, core, timeoutMs: 5000 });
-  return createClient({ plugin, transport, core, institution: SANDBOX_INSTITUTION, state: openState(stateDir) });
-}
-
-/** A port nobody listens on (yet). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const clientAt = (url: string, stateDir = join(dir, 'state')): Client => sichuanClientAt(core, url, stateDir);
 
 /** Opens a TCP relay on `port` to the sandbox: the center comes up on that address. */
 async function relay(port: number, to: number): Promise<{ close(): Promise<void> }> {
@@ -91,7 +75,7 @@ afterAll(async () => {
 describe('offline queue', () => {
   it('keeps items while the center is down, then replays them in order, exactly once, under their enqueue msgids', async () => {
     const setl = await settled(3);
-    const port = await closedPort();
+    const port = await freePort();
     let clock = Date.now();
     const q = openOfflineQueue({ db: join(dir, 'q1.db'), client: clientAt(`http://127.0.0.1:${port}`), now: () => clock, backoff: { baseMs: 1000, jitter: 0 } });
     const before = centerLists().length;

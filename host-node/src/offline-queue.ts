@@ -41,14 +41,28 @@ export interface QueueItem {
   updated_at: string;
 }
 
+/** exponential backoff after a transport failure: baseMs × factor^(attempts-1), at most maxMs, ± jitter */
+export interface BackoffOptions { baseMs?: number; factor?: number; maxMs?: number; jitter?: number }
+
+/** The delay in ms before the next attempt after `attempts` tries (defaults: 1 s × 2^(attempts-1), at most 5 min, ± 20 %). */
+export function backoffDelay(b: BackoffOptions | undefined, random: () => number): (attempts: number) => number {
+  const base = b?.baseMs ?? 1000;
+  const factor = b?.factor ?? 2;
+  const maxMs = b?.maxMs ?? 5 * 60 * 1000;
+  const jitter = b?.jitter ?? 0.2;
+  return (attempts) => {
+    const d = Math.min(maxMs, base * factor ** Math.max(0, attempts - 1));
+    return Math.max(0, Math.round(d * (1 + jitter * (2 * random() - 1))));
+  };
+}
+
 export interface OfflineQueueOptions {
   /** a better-sqlite3 database (e.g. the state database) or a file path */
   db: Database.Database | string;
   client: Client;
   /** epoch ms clock (tests) */
   now?: () => number;
-  /** exponential backoff after a transport failure: baseMs × factor^(attempts-1), at most maxMs, ± jitter */
-  backoff?: { baseMs?: number; factor?: number; maxMs?: number; jitter?: number };
+  backoff?: BackoffOptions;
   random?: () => number;
   /** test hooks: a throw simulates a crash at that point (the item stays queued) */
   hooks?: { beforeSend?: (item: QueueItem) => void; afterSend?: (item: QueueItem, reply: CallResult) => void };
@@ -113,10 +127,7 @@ export function openOfflineQueue(o: OfflineQueueOptions): OfflineQueueHandle {
   const client = o.client;
   const now = o.now ?? Date.now;
   const random = o.random ?? Math.random;
-  const base = o.backoff?.baseMs ?? 1000;
-  const factor = o.backoff?.factor ?? 2;
-  const maxMs = o.backoff?.maxMs ?? 5 * 60 * 1000;
-  const jitter = o.backoff?.jitter ?? 0.2;
+  const delay = backoffDelay(o.backoff, random);
   const iso = () => new Date(now()).toISOString();
 
   const insert = db.prepare(
@@ -135,11 +146,6 @@ export function openOfflineQueue(o: OfflineQueueOptions): OfflineQueueHandle {
     id: r.id, infno: r.infno, msgid: r.msgid, his_key: r.his_key, input_json: r.input_json, state: r.state, attempts: r.attempts,
     next_attempt_at: new Date(r.next_attempt_at).toISOString(), last_error: r.last_error, reply_json: r.reply_json, created_at: r.created_at, updated_at: r.updated_at,
   });
-  const delay = (attempts: number) => {
-    const d = Math.min(maxMs, base * factor ** Math.max(0, attempts - 1));
-    return Math.max(0, Math.round(d * (1 + jitter * (2 * random() - 1))));
-  };
-
   async function enqueue(it: { infno: string; input_json: string; his_key?: string; insuplc_admdvs?: string }): Promise<{ id: number; msgid: string }> {
     const spec = client.plugin.manifest.transactions[it.infno];
     if (!spec) throw YibaoError.host('BAD_INPUT', `${it.infno} is not a transaction of ${client.plugin.manifest.id}`);

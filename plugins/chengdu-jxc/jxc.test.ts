@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../../host-node/src/testing/loopback.js';
 import { createCore } from '../../host-node/src/index.js';
 import { openInventoryQueue, type InventoryQueueOptions, type InventoryRow } from '../../host-node/src/inventory.js';
 import { runPluginConformance } from '../plugin.case.test.js';
@@ -26,14 +26,6 @@ runPluginConformance({ name: 'chengdu-jxc', factory: createChengduJxcPlugin, req
 function queue(sb: JxcSandbox, name: string, more: Partial<InventoryQueueOptions> = {}, cfg: JxcConfig = JXC_DEFAULTS) {
   const client = createJxcClient({ core, url: sb.url, fixmedins_code: FIX, credentials: JXC_SANDBOX_CREDENTIALS, cfg, timeoutMs: 5000 });
   return openInventoryQueue({ dir: join(dir, name), center: chengduJxcInventory(client), backoff: { baseMs: 1000, jitter: 0 }, ...more });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 beforeAll(() => {

@@ -6,25 +6,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { BUILT_CLI as cli, REPO_ROOT as root, runCli, type CliRun } from '../../host-node/src/testing/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'host-node/dist/cli.js');
 const bill = (f: string) => join(root, 'test/fixtures', f);
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('YIBAO_')));
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...cleanEnv, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, env, cleanEnv);
 
-function check(x: { status: number | null; stdout: string; stderr: string }, medfee: number): Record<string, number> {
+function check(x: CliRun, medfee: number): Record<string, number> {
   expect(x.status, x.stderr).toBe(0);
   const o = JSON.parse(x.stdout) as { setl_id: string; mdtrt_id: string; setlinfo: Record<string, number> };
   expect(Object.keys(o)).toEqual(['setl_id', 'mdtrt_id', 'setlinfo']);

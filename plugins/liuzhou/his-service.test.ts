@@ -3,7 +3,7 @@
 // 医院代码, 消息摘要, user/口令, authorisation, per-user IP binding, letters, server allow-list.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createCore } from '../../host-node/src/index.js';
-import { YibaoError } from '../../host-node/src/errors.js';
+import { rejectionOf as code } from '../../host-node/src/testing/rejection.js';
 import { LiuzhouClient } from './client.js';
 import { fromDataSet } from './schema.js';
 import { startLiuzhouHisService, type HisService, type InpatientData } from './his-service.js';
@@ -12,16 +12,6 @@ import { sandboxCardNo, startLiuzhouSandbox, type LiuzhouSandbox } from './sandb
 
 const core = createCore();
 const HOSP = '450202001';
-
-async function code(p: Promise<unknown>): Promise<{ code: string; detail: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (!(e instanceof YibaoError)) throw e;
-    return { code: e.code, detail: e.detail ?? '' };
-  }
-  throw new Error('expected a YibaoError');
-}
 
 let sb: LiuzhouSandbox;
 let his: HisService;

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../../host-node/src/index.js';
-import { YibaoError } from '../../host-node/src/errors.js';
+import type { YibaoError } from '../../host-node/src/errors.js';
+import { rejectionOf as code } from '../../host-node/src/testing/rejection.js';
 import { fenToYuan } from '../../host-node/src/money.js';
 import { outpatientSettle, inpatientSettle, type Bill } from '../../host-node/src/flows.js';
 import { startSoapServer } from '../../host-node/src/transport-soap.js';
@@ -25,16 +26,6 @@ const core = createCore();
 const fixture = (f: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../test/fixtures/${f}`, import.meta.url)), 'utf8')) as Bill;
 const ZHANG = '510104198503152311'; // seed person 1 (the outpatient demo bill)
 const SUN_BLOCKED = '510106197205051836';
-
-async function code(p: Promise<unknown>): Promise<{ code: string; detail: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (!(e instanceof YibaoError)) throw e;
-    return { code: e.code, detail: e.detail ?? '' };
-  }
-  throw new Error('expected a YibaoError');
-}
 
 let sb: LiuzhouSandbox;
 const client = (o: Partial<ConstructorParameters<typeof LiuzhouClient>[0]> = {}) =>

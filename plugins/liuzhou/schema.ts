@@ -55,95 +55,71 @@ const FEE_LINE = (visitKey: string, visitCol: string, visitZh: string): ColumnSp
   C('time', 'fyrq', '费用日期', 'string'),
 ];
 
-const CATALOG = (zh: string): TableSchema[] => [{
-  key: 'rows', table: zh === '药品目录' ? 'ypml' : 'zlml',
-  columns: [
-    C('his_code', 'yyxmbm', '医院项目编码', 'string', true),
-    C('his_name', 'yyxmmc', '医院项目名称', 'string', true),
-    C('xnh_code', 'nhxmbm', '农合项目编码', 'string'),
-    C('spec', 'gg', '规格', 'string'),
-    C('unit', 'dw', '单位', 'string'),
-    C('price', 'dj', '单价', 'decimal'),
-    C('action', 'czlx', '操作类型（1 增加 2 删除 3 修改）', 'string', true),
-  ],
-}];
+const CATALOG = (): ColumnSpec[] => [
+  C('his_code', 'yyxmbm', '医院项目编码', 'string', true),
+  C('his_name', 'yyxmmc', '医院项目名称', 'string', true),
+  C('xnh_code', 'nhxmbm', '农合项目编码', 'string'),
+  C('spec', 'gg', '规格', 'string'),
+  C('unit', 'dw', '单位', 'string'),
+  C('price', 'dj', '单价', 'decimal'),
+  C('action', 'czlx', '操作类型（1 增加 2 删除 3 修改）', 'string', true),
+];
+
+/** A DataSet of one table under .NET's default DataSet name. */
+const ONE = (kind: DataSetKind, zh: string, key: string, table: string, columns: ColumnSpec[]): DataSetSchema => ({ kind, zh, dataset: 'NewDataSet', tables: [{ key, table, columns }] });
 
 /** The default schemas (every name is configuration; see README "Configuration because the public specification is silent"). */
 export const DEFAULT_SCHEMAS: Record<DataSetKind, DataSetSchema> = {
-  ypml: { kind: 'ypml', zh: '药品目录数据', dataset: 'NewDataSet', tables: CATALOG('药品目录') },
-  zlml: { kind: 'zlml', zh: '诊疗目录数据', dataset: 'NewDataSet', tables: CATALOG('诊疗目录') },
-  chry: {
-    kind: 'chry', zh: '参合人员信息数据', dataset: 'NewDataSet',
-    tables: [{
-      key: 'person', table: 'chry',
-      columns: [
-        C('card_no', 'chzh', '参合证号', 'string', true),
-        C('name', 'xm', '姓名', 'string', true),
-        C('gend', 'xb', '性别（1 男 2 女）', 'string'),
-        C('brdy', 'csrq', '出生日期', 'string'),
-        C('certno', 'sfzh', '身份证号', 'string'),
-        C('family_no', 'jtbh', '家庭编号', 'string'),
-        C('year', 'chnd', '参合年度', 'string'),
-        C('status', 'ryzt', '人员状态（0 正常，其他 停止补偿）', 'string'),
-        C('ytd_op_comp', 'mzljbc', '本年度门诊累计补偿', 'decimal'),
-        C('ytd_ip_comp', 'zyljbc', '本年度住院累计补偿', 'decimal'),
-      ],
-    }],
-  },
-  mzjsMain: {
-    kind: 'mzjsMain', zh: '门诊结算数据（主记录）', dataset: 'NewDataSet',
-    tables: [{
-      key: 'main', table: 'mzjszjl',
-      columns: [
-        C('visit_no', 'mzh', '医院门诊号', 'string', true),
-        C('card_no', 'chzh', '参合证号', 'string', true),
-        C('name', 'xm', '姓名', 'string'),
-        C('visit_time', 'jzrq', '就诊日期', 'string'),
-        C('dept', 'ks', '科室', 'string'),
-        C('doctor', 'ys', '医生', 'string'),
-        C('diag_code', 'jbbm', '疾病编码', 'string'),
-        C('diag_name', 'jbmc', '疾病名称', 'string'),
-        C('total', 'zfy', '总费用', 'decimal', true),
-        C('count', 'mxts', '明细条数', 'int', true),
-      ],
-    }],
-  },
-  mzjsDetail: { kind: 'mzjsDetail', zh: '门诊结算数据（明细记录）', dataset: 'NewDataSet', tables: [{ key: 'lines', table: 'mzjsmxjl', columns: FEE_LINE('visit_no', 'mzh', '医院门诊号') }] },
-  mzjsResult: {
-    kind: 'mzjsResult', zh: '门诊补偿结果', dataset: 'NewDataSet',
-    tables: [{
-      key: 'result', table: 'mzbc',
-      columns: [
-        C('outpatient_no', 'mzbh', '门诊编号（农合）', 'string', true),
-        C('visit_no', 'mzh', '医院门诊号', 'string'),
-        C('card_no', 'chzh', '参合证号', 'string'),
-        C('total', 'zfy', '总费用', 'decimal', true),
-        C('inscp', 'kbcfy', '可补偿费用', 'decimal'),
-        C('dedc', 'qfx', '起付线', 'decimal'),
-        C('comp', 'bcje', '补偿金额', 'decimal', true),
-        C('self', 'zfje', '自付金额', 'decimal', true),
-        C('ful', 'qzfje', '全自费金额', 'decimal'),
-        C('time', 'jssj', '结算时间', 'string'),
-      ],
-    }],
-  },
-  zydj: {
-    kind: 'zydj', zh: '入院登记数据', dataset: 'NewDataSet',
-    tables: [{
-      key: 'admission', table: 'rydj',
-      columns: [
-        C('ipt_no', 'zybh', '住院编号', 'string', true),
-        C('card_no', 'chzh', '参合证号', 'string', true),
-        C('name', 'xm', '姓名', 'string'),
-        C('adm_time', 'rysj', '入院时间', 'string'),
-        C('dept', 'ryks', '入院科室', 'string'),
-        C('bed', 'cwh', '床位号', 'string'),
-        C('doctor', 'ys', '医生', 'string'),
-        C('diag_code', 'jbbm', '入院诊断编码', 'string'),
-        C('diag_name', 'jbmc', '入院诊断名称', 'string'),
-      ],
-    }],
-  },
+  ypml: ONE('ypml', '药品目录数据', 'rows', 'ypml', CATALOG()),
+  zlml: ONE('zlml', '诊疗目录数据', 'rows', 'zlml', CATALOG()),
+  chry: ONE('chry', '参合人员信息数据', 'person', 'chry', [
+    C('card_no', 'chzh', '参合证号', 'string', true),
+    C('name', 'xm', '姓名', 'string', true),
+    C('gend', 'xb', '性别（1 男 2 女）', 'string'),
+    C('brdy', 'csrq', '出生日期', 'string'),
+    C('certno', 'sfzh', '身份证号', 'string'),
+    C('family_no', 'jtbh', '家庭编号', 'string'),
+    C('year', 'chnd', '参合年度', 'string'),
+    C('status', 'ryzt', '人员状态（0 正常，其他 停止补偿）', 'string'),
+    C('ytd_op_comp', 'mzljbc', '本年度门诊累计补偿', 'decimal'),
+    C('ytd_ip_comp', 'zyljbc', '本年度住院累计补偿', 'decimal'),
+  ]),
+  mzjsMain: ONE('mzjsMain', '门诊结算数据（主记录）', 'main', 'mzjszjl', [
+    C('visit_no', 'mzh', '医院门诊号', 'string', true),
+    C('card_no', 'chzh', '参合证号', 'string', true),
+    C('name', 'xm', '姓名', 'string'),
+    C('visit_time', 'jzrq', '就诊日期', 'string'),
+    C('dept', 'ks', '科室', 'string'),
+    C('doctor', 'ys', '医生', 'string'),
+    C('diag_code', 'jbbm', '疾病编码', 'string'),
+    C('diag_name', 'jbmc', '疾病名称', 'string'),
+    C('total', 'zfy', '总费用', 'decimal', true),
+    C('count', 'mxts', '明细条数', 'int', true),
+  ]),
+  mzjsDetail: ONE('mzjsDetail', '门诊结算数据（明细记录）', 'lines', 'mzjsmxjl', FEE_LINE('visit_no', 'mzh', '医院门诊号')),
+  mzjsResult: ONE('mzjsResult', '门诊补偿结果', 'result', 'mzbc', [
+    C('outpatient_no', 'mzbh', '门诊编号（农合）', 'string', true),
+    C('visit_no', 'mzh', '医院门诊号', 'string'),
+    C('card_no', 'chzh', '参合证号', 'string'),
+    C('total', 'zfy', '总费用', 'decimal', true),
+    C('inscp', 'kbcfy', '可补偿费用', 'decimal'),
+    C('dedc', 'qfx', '起付线', 'decimal'),
+    C('comp', 'bcje', '补偿金额', 'decimal', true),
+    C('self', 'zfje', '自付金额', 'decimal', true),
+    C('ful', 'qzfje', '全自费金额', 'decimal'),
+    C('time', 'jssj', '结算时间', 'string'),
+  ]),
+  zydj: ONE('zydj', '入院登记数据', 'admission', 'rydj', [
+    C('ipt_no', 'zybh', '住院编号', 'string', true),
+    C('card_no', 'chzh', '参合证号', 'string', true),
+    C('name', 'xm', '姓名', 'string'),
+    C('adm_time', 'rysj', '入院时间', 'string'),
+    C('dept', 'ryks', '入院科室', 'string'),
+    C('bed', 'cwh', '床位号', 'string'),
+    C('doctor', 'ys', '医生', 'string'),
+    C('diag_code', 'jbbm', '入院诊断编码', 'string'),
+    C('diag_name', 'jbmc', '入院诊断名称', 'string'),
+  ]),
   zysjcx: {
     kind: 'zysjcx', zh: '住院查询数据', dataset: 'NewDataSet',
     tables: [
@@ -163,28 +139,22 @@ export const DEFAULT_SCHEMAS: Record<DataSetKind, DataSetSchema> = {
       { key: 'lines', table: 'zymx', columns: FEE_LINE('ipt_no', 'zybh', '住院编号') },
     ],
   },
-  zyjsMain: {
-    kind: 'zyjsMain', zh: '住院结算数据（主记录）', dataset: 'NewDataSet',
-    tables: [{
-      key: 'main', table: 'zyjszjl',
-      columns: [
-        C('ipt_no', 'zybh', '住院编号', 'string', true),
-        C('setl_no', 'jsdh', '医院结算单号', 'string', true),
-        C('card_no', 'chzh', '参合证号', 'string', true),
-        C('name', 'xm', '姓名', 'string'),
-        C('adm_time', 'rysj', '入院时间', 'string'),
-        C('dscg_time', 'cysj', '出院时间', 'string'),
-        C('diag_code', 'jbbm', '出院诊断编码', 'string'),
-        C('diag_name', 'jbmc', '出院诊断名称', 'string'),
-        C('total', 'zfy', '总费用', 'decimal', true),
-        C('comp', 'bcje', '农合补偿金额', 'decimal', true),
-        C('self', 'zfje', '自付金额', 'decimal', true),
-        C('count', 'mxts', '明细条数', 'int', true),
-        C('time', 'jssj', '结算时间', 'string'),
-      ],
-    }],
-  },
-  zyjsDetail: { kind: 'zyjsDetail', zh: '住院结算数据（明细记录）', dataset: 'NewDataSet', tables: [{ key: 'lines', table: 'zyjsmxjl', columns: FEE_LINE('ipt_no', 'zybh', '住院编号') }] },
+  zyjsMain: ONE('zyjsMain', '住院结算数据（主记录）', 'main', 'zyjszjl', [
+    C('ipt_no', 'zybh', '住院编号', 'string', true),
+    C('setl_no', 'jsdh', '医院结算单号', 'string', true),
+    C('card_no', 'chzh', '参合证号', 'string', true),
+    C('name', 'xm', '姓名', 'string'),
+    C('adm_time', 'rysj', '入院时间', 'string'),
+    C('dscg_time', 'cysj', '出院时间', 'string'),
+    C('diag_code', 'jbbm', '出院诊断编码', 'string'),
+    C('diag_name', 'jbmc', '出院诊断名称', 'string'),
+    C('total', 'zfy', '总费用', 'decimal', true),
+    C('comp', 'bcje', '农合补偿金额', 'decimal', true),
+    C('self', 'zfje', '自付金额', 'decimal', true),
+    C('count', 'mxts', '明细条数', 'int', true),
+    C('time', 'jssj', '结算时间', 'string'),
+  ]),
+  zyjsDetail: ONE('zyjsDetail', '住院结算数据（明细记录）', 'lines', 'zyjsmxjl', FEE_LINE('ipt_no', 'zybh', '住院编号')),
 };
 
 /** The schemas with a deployment's overrides applied (unknown table or column keys are configuration errors). */

@@ -7,32 +7,19 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createCore } from '../../host-node/src/core.js';
 import { openSqliteJournal } from '../../host-node/src/journal-sqlite.js';
 import { billFor } from '../legacy/reliable.case.js';
 import { SichuanXnhClient } from './client.js';
 import { createSichuanXnhReliableClient } from './reliable.js';
 import { startSichuanXnhSandbox } from './sandbox/index.js';
+import { BUILT_CLI as cli, REPO_ROOT as root, runCli as run, type CliRun } from '../../host-node/src/testing/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'host-node/dist/cli.js');
 const bill = (f: string) => join(root, 'test/fixtures', f);
-
-function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 type Out = { setl_id: string; mdtrt_id: string; setlinfo: Record<string, number> };
 
-function checkSettled(x: { status: number | null; stdout: string; stderr: string }, medfee: number): Out {
+function checkSettled(x: CliRun, medfee: number): Out {
   expect(x.status, x.stderr).toBe(0);
   const o = JSON.parse(x.stdout) as Out;
   expect(Object.keys(o)).toEqual(['setl_id', 'mdtrt_id', 'setlinfo']);
