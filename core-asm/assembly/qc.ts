@@ -123,6 +123,9 @@ let listNode: i32 = -1;
 let setlNode: i32 = -1;
 let ctx = '';
 
+/** The built-in rule document as a managed tree: read-only (overrides copy), kept across calls. */
+let builtinDoc: JV | null = null;
+
 function reset(): void {
   labelsZh = new Map<string, string>();
   labelsEn = new Map<string, string>();
@@ -998,12 +1001,17 @@ function run(ptr: usize, len: i32): i32 {
   const codeTables = inputJV('codeTables', K_OBJ, 'an object {name: [codes]}');
   if (errCode != 0) return errCode;
 
-  // the built-in document: labels, code tables, default rules
-  const buf = String.UTF8.encode(QC_RULES_JSON);
-  st = jsonParse(changetype<usize>(buf), buf.byteLength);
-  if (st != 0) return fail(E_INTERNAL, -1, 'built-in rule table does not parse');
-  const doc = toJV(0, false);
-  if (doc === null || doc.kind != V_OBJ) return fail(E_INTERNAL, -1, 'built-in rule table');
+  // the built-in document: labels, code tables, default rules (parsed once per instance, then kept)
+  let doc = builtinDoc;
+  const parsedBuiltin = doc === null;
+  if (doc === null) {
+    const buf = String.UTF8.encode(QC_RULES_JSON);
+    st = jsonParse(changetype<usize>(buf), buf.byteLength);
+    if (st != 0) return fail(E_INTERNAL, -1, 'built-in rule table does not parse');
+    doc = toJV(0, false);
+    if (doc === null || doc.kind != V_OBJ) return fail(E_INTERNAL, -1, 'built-in rule table');
+    builtinDoc = doc;
+  }
   loadLabels(doc);
   if (!loadTables(doc.get('tables'), 'built-in tables')) return errCode;
   if (!loadTables(codeTables, 'codeTables')) return errCode;
@@ -1030,9 +1038,11 @@ function run(ptr: usize, len: i32): i32 {
     if (r.enabled && (variant == '4101' ? r.v4101 : r.v4101A)) rules.push(r);
   }
 
-  // the list (parsed again: the built-in document took the tape)
-  st = jsonParse(ptr, len);
-  if (st != 0) return st;
+  // the list (parsed again when the built-in document took the tape)
+  if (parsedBuiltin) {
+    st = jsonParse(ptr, len);
+    if (st != 0) return st;
+  }
   listNode = jGet(0, 'list');
   setlNode = sectionNode('setlinfo');
   for (let i = 0; i < rules.length; i++) checkRule(rules[i]);

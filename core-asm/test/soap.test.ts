@@ -266,6 +266,15 @@ describe('op 33 soap_encode: exact bytes', () => {
 
 describe('op 33 soap_encode: refusals', () => {
   const base = { version: '1.1' as const, ns: 'http://tempuri.org/', name: 'm' };
+  it('a bad DataSet cell names its table and row; the next error in the same instance carries no stale row', () => {
+    const ds = { name: 'D', tables: [{ name: 'Mx', columns: [{ name: 'c' }], rows: [{ c: 'ok' }, { c: 'ok' }, { c: 'x\u0001' }] }] };
+    const e = err(() => core.soap.encode({ ...base, value: { d: { $dataset: ds } } } as SoapMessage));
+    expect(e.code).toBe('XML_SHAPE');
+    expect(e.detail).toContain('Mx.rows[2]');
+    const e2 = err(() => core.soap.encode({ ...base, value: { a: 'x\u0001' } } as SoapMessage));
+    expect(e2.code).toBe('XML_SHAPE');
+    expect(e2.detail).not.toContain('rows[');
+  });
   const cases: [string, unknown, string][] = [
     ['invalid element name', { ...base, value: { 'a b': 'x' } }, 'XML_SHAPE'],
     ['name starting with a digit', { ...base, value: { '1a': 'x' } }, 'XML_SHAPE'],
