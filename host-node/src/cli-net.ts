@@ -1,5 +1,6 @@
 // CLI commands that talk to a center: call, settle, sandbox, catalog sync.
 import { readFileSync } from 'node:fs';
+import { regionOverrides } from './slist.js';
 import { createCore } from './core.js';
 import { YibaoError } from './errors.js';
 import { createClient, type Client } from './client.js';
@@ -25,7 +26,7 @@ interface Parsed {
   bools: Set<string>;
 }
 
-const VALUE_FLAGS = new Set(['--region', '--endpoint', '--input', '--state', '--bill', '--port', '--fault', '--db', '--config', '--host', ...OPS_FLAGS, ...RELIABLE_FLAGS, ...LEGACY_FLAGS]);
+const VALUE_FLAGS = new Set(['--region', '--endpoint', '--input', '--state', '--bill', '--port', '--fault', '--db', '--config', '--host', '--slist-reply', ...OPS_FLAGS, ...RELIABLE_FLAGS, ...LEGACY_FLAGS]);
 
 function parse(argv: string[]): Parsed {
   const p: Parsed = { positional: [], one: new Map(), many: new Map(), bools: new Set() };
@@ -138,7 +139,12 @@ export async function netCommand(argv: string[]): Promise<number> {
       });
       const port = Number(p.one.get('--port') ?? '0');
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw YibaoError.host('USAGE', '--port N');
-      const sb = await startSandbox({ region: 'sichuan', port, host: p.one.get('--host') ?? '127.0.0.1', faults });
+      // 4101/4101A: --slist-check refuses lists that break the quality rules (sichuan overrides) as a center
+      // would; --slist-reply output.data puts setl_list_id where some provinces do
+      const reply = p.one.get('--slist-reply');
+      if (reply !== undefined && reply !== 'output' && reply !== 'output.data') throw YibaoError.host('USAGE', '--slist-reply output|output.data');
+      const settlementList = { check: p.bools.has('--slist-check'), replyPath: reply as 'output' | 'output.data' | undefined, overrides: p.bools.has('--slist-check') ? regionOverrides('sichuan') : undefined };
+      const sb = await startSandbox({ region: 'sichuan', port, host: p.one.get('--host') ?? '127.0.0.1', faults, settlementList });
       process.stdout.write(`listening ${sb.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

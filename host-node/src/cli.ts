@@ -30,6 +30,7 @@ const USAGE = `用法 / usage:
   yibao journal --state DIR [--his-key KEY] [--date YYYY-MM-DD] [--unfinished]
                                     the journal's entries as JSON (msgid, infno, his_key, state, setl_id, amounts)
   yibao sandbox --region R [--port N] [--fault delay:MS|drop-after-commit:P|http-500:P|malformed:P]...
+               [--slist-check] [--slist-reply output|output.data]   (sichuan: 4101 quality check / reply shape)
                                     the region's simulated center; first line: listening http://127.0.0.1:PORT
                                     legacy regions (chengdu, chongqing, sichuan-com: vendor DLL / COM object through
                                     legacy-com-bridge; nanping: INI file exchange): settle [--library PATH] [--node EXE]
