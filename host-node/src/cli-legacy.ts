@@ -11,7 +11,7 @@ import { loadConfig } from './config.js';
 import type { Bill, FlowResult } from './flows.js';
 import type { Journal } from './journal-contract.js';
 import { hisLedgerOracle, type ReliableClient } from './reliable.js';
-import { openCliJournal } from './cli-reliable.js';
+import { openCliJournal, cliHisKey } from './cli-reliable.js';
 import { renderSettlementSlip } from './slip.js';
 
 /** Flags the legacy families add to the CLI (all take a value). */
@@ -106,10 +106,52 @@ export async function legacySettle(p: Parsed, bill: Bill): Promise<number | null
   const family = familyOf(region);
   const load = loaderFor(region, family);
   if (!load) return null;
-  const { result: r, centerName } = await (await load()).settle(context(p, region, family), bill);
+  const mod = await load();
+  // --his-key: regions with a journaled client settle like the national path, journaled under the HIS key in
+  // --state DIR (default .yibao), printed, then committed (--no-commit: left pending for `yibao recover`)
+  if (p.one.has('--his-key') && mod.reliable) return settleJournaledLegacy(p, mod, context(p, region, family), bill);
+  const { result: r, centerName } = await mod.settle(context(p, region, family), bill);
   if (p.bools.has('--slip')) process.stdout.write(renderSettlementSlip(bill, r, centerName));
   else process.stdout.write(JSON.stringify({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, setlinfo: r.setlinfo }) + '\n');
   return 0;
+}
+
+async function settleJournaledLegacy(p: Parsed, mod: LegacyRegionCli, c: LegacyCliContext, bill: Bill & { his_key?: unknown }): Promise<number> {
+  let sb: { lines: string[]; close(): Promise<void> } | undefined;
+  if (c.sandbox) {
+    // the region's sandbox for this run; its first line says where the reliable client reaches it
+    sb = await mod.sandbox({ ...c, host: '127.0.0.1', port: 0 });
+    const first = sb.lines[0] ?? '';
+    const m = /^(listening|watching) (\S+)/.exec(first);
+    if (!m) throw YibaoError.host('BAD_INPUT', `sandbox of ${c.region} printed "${first}"`);
+    if (m[1] === 'listening') c.endpoint = m[2];
+    else c.one.set('--dir', m[2]);
+    // the sandbox's test identity (`env K=V` lines: HACCCODE, credentials …) for this run only
+    for (const l of sb.lines) {
+      const e = /^env ([A-Z0-9_]+)=(.*)$/.exec(l);
+      if (e) process.env[e[1]] = e[2];
+    }
+  }
+  try {
+    const journal = await openCliJournal(p);
+    try {
+      const { rc, close } = await mod.reliable!(c, journal);
+      try {
+        const his_key = p.one.get('--his-key') ?? (typeof bill.his_key === 'string' && bill.his_key ? bill.his_key : cliHisKey());
+        const r = await rc.settle({ his_key, bill, inpatient: c.inpatient });
+        if (p.bools.has('--slip')) process.stdout.write(renderSettlementSlip(bill, r, pluginFactory(c.region)({ core: createCore() }).manifest.name));
+        else process.stdout.write(JSON.stringify({ setl_id: r.setl_id, mdtrt_id: r.mdtrt_id, setlinfo: r.setlinfo }) + '\n');
+        if (!p.bools.has('--no-commit')) await rc.commit(his_key);
+      } finally {
+        await close();
+      }
+    } finally {
+      await journal.close();
+    }
+    return 0;
+  } finally {
+    await sb?.close();
+  }
 }
 
 /** `yibao sandbox` for a legacy region; null when the region is national-family. */

@@ -24,7 +24,8 @@ export async function openCliJournal(p: ReliableArgs): Promise<Journal> {
   return openSqliteJournal(p.one.get('--state') ?? '.yibao');
 }
 
-function generatedKey(): string {
+/** A HIS key for a CLI settlement without --his-key: cli-<China time>-<random>. */
+export function cliHisKey(): string {
   const t = new Date(Date.now() + 8 * 3600e3).toISOString().replace(/\D/g, '').slice(0, 14);
   return `cli-${t}-${randomBytes(3).toString('hex')}`;
 }
@@ -35,7 +36,7 @@ function generatedKey(): string {
  * --no-commit, which leaves it pending for the HIS or for `yibao recover`).
  */
 export async function settleJournaled(p: ReliableArgs, client: Client, bill: Bill & { his_key?: unknown }): Promise<{ rc: ReliableClient; journal: Journal; pending: PendingSettlement }> {
-  const his_key = p.one.get('--his-key') ?? (typeof bill.his_key === 'string' && bill.his_key ? bill.his_key : generatedKey());
+  const his_key = p.one.get('--his-key') ?? (typeof bill.his_key === 'string' && bill.his_key ? bill.his_key : cliHisKey());
   const journal = await openCliJournal(p);
   const rc = createReliableClient({ client, journal });
   try {

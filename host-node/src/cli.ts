@@ -20,6 +20,8 @@ const USAGE = `用法 / usage:
                [--his-key KEY] [--no-commit]
                                     the whole flow for one bill, journaled in DIR/journal.db under the HIS key;
                                     prints {setl_id, mdtrt_id, setlinfo} (fen), then commits (--no-commit: pending)
+                                    legacy regions with a journaled client (chengdu, sichuan-com, chongqing, nanping,
+                                    sichuan-xnh outpatient): journaled like this when --his-key is given
   yibao recover --state DIR [--region R] (--endpoint URL | --sandbox-url URL) [--his-ledger FILE] [--keep-pending]
                                     resolves every unfinished journal entry; prints {resolved, confirmed, cancelled,
                                     reversed, failed, left}; settled-but-uncommitted keys not in the HIS ledger are

@@ -113,4 +113,30 @@ describe('yibao sandbox --region R, then settle against it', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('--his-key: journaled in --state, committed, visible to `yibao journal`; the same key again is DUPLICATE (chengdu, chongqing, sichuan-com, nanping, sichuan-xnh)', async () => {
+    const regions = ['chengdu', ...REGIONS, 'sichuan-xnh'];
+    const runs = await Promise.all(
+      regions.map(async (r) => {
+        const dir = join(state, `journaled-${r}`);
+        const key = `JK-${r}-1`;
+        const first = await run(['settle', '--region', r, '--sandbox', '--bill', bill('demo-outpatient.json'), '--state', dir, '--his-key', key]);
+        const again = await run(['settle', '--region', r, '--sandbox', '--bill', bill('demo-outpatient.json'), '--state', dir, '--his-key', key]);
+        const journal = await run(['journal', '--state', dir, '--his-key', key]);
+        return { r, key, first, again, journal };
+      }),
+    );
+    for (const { r, key, first, again, journal } of runs) {
+      expect(first.status, `${r}: ${first.stderr}`).toBe(0);
+      const out = JSON.parse(first.stdout);
+      expect(out.setlinfo.medfee_sumamt, r).toBe(44120);
+      expect(again.status, r).not.toBe(0);
+      expect(JSON.parse(again.stderr.trim().split('\n').pop()!).code, r).toBe('DUPLICATE');
+      const entries = JSON.parse(journal.stdout) as { his_key: string; state: string; setl_id: string }[];
+      const money = entries.filter((e) => e.his_key === key && e.setl_id);
+      expect(money.length, `${r}: ${journal.stdout}`).toBe(1);
+      expect(money[0].state, r).toBe('confirmed');
+      expect(money[0].setl_id, r).toBe(out.setl_id);
+    }
+  }, 120000);
 });
