@@ -1,5 +1,5 @@
 // The Chengdu 进销存 sandbox over real SOAP on loopback: the center (center.ts) behind the SOAP server of
-// host-node/src/transport-soap.ts, fronted by a small HTTP relay that injects faults. The center's state lives
+// host-node/src/transport-soap.ts, fronted by the shared HTTP relay (plugins/soap-sandbox-front.ts) that injects faults. The center's state lives
 // in the JxcCenter object, so a test can stop the server (port closed: "center down") and start it again on
 // the same port with the same center (startJxcSandbox({center, port})).
 //
@@ -8,11 +8,11 @@
 //   http-500:P           HTTP 500 before processing, with probability P
 //   drop-after-commit:P  the center processes and saves, then the connection is closed without a reply
 //   delay:MS             every reply is delayed
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../../host-node/src/contract.js';
 import { createCore } from '../../../host-node/src/core.js';
 import { SoapFaultError, startSoapServer } from '../../../host-node/src/transport-soap.js';
+import { startSoapSandboxFront, type FrontDecision } from '../../soap-sandbox-front.js';
 import { JXC_DEFAULTS, type JxcConfig } from '../manifest.js';
 import { JxcCenter, type JxcMapping } from './center.js';
 
@@ -65,14 +65,6 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const readBody = (req: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
-
 export async function startJxcSandbox(o: JxcSandboxOptions = {}): Promise<JxcSandbox> {
   const core = o.core ?? o.center?.core ?? createCore();
   const cfg = o.center?.cfg ?? o.cfg ?? JXC_DEFAULTS;
@@ -91,68 +83,33 @@ export async function startJxcSandbox(o: JxcSandboxOptions = {}): Promise<JxcSan
       },
     },
   });
-  const innerUrl = new URL(inner.url);
   let faults = o.faults ?? [];
   const rnd = mulberry32(o.seed ?? 1);
-  const sockets = new Set<Socket>();
-
-  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    if (req.method === 'GET' && url === '/sandbox/health') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    if (req.method === 'GET' && url === '/sandbox/rows') {
-      return void res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(center.rows()));
-    }
-    const body = await readBody(req);
+  // the fault vocabulary of this sandbox, mapped onto the shared front (plugins/soap-sandbox-front.ts)
+  const decide = (): FrontDecision | undefined => {
     let drop = false;
     let delayMs = 0;
     for (const f of faults) {
       if (f.kind === 'delay') delayMs += f.ms;
-      else if (f.kind === 'down') return void res.writeHead(503, { 'content-type': 'text/plain' }).end('center down (sandbox fault)');
+      else if (f.kind === 'down') return { reject: { status: 503, body: 'center down (sandbox fault)' } };
       else if (rnd() < f.p) {
-        if (f.kind === 'http-500') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error (sandbox fault)');
+        if (f.kind === 'http-500') return { reject: { status: 500, body: 'internal error (sandbox fault)' } };
         drop = true;
       }
     }
-    const headers = { ...req.headers, host: innerUrl.host, 'content-length': String(body.length) };
-    const answer = await new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      const r = request({ host: innerUrl.hostname, port: innerUrl.port, method: req.method, path: url, headers }, async (up) => {
-        try {
-          resolve({ status: up.statusCode ?? 502, headers: up.headers, body: await readBody(up) });
-        } catch (e) {
-          reject(e);
-        }
-      });
-      r.on('error', reject);
-      r.end(body);
-    });
-    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-    if (drop) {
-      o.log?.('fault: drop-after-commit (the center saved the batch; the reply is dropped)');
-      req.socket.destroy();
-      return;
-    }
-    const h: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') h[k] = v;
-    h['content-length'] = String(answer.body.length);
-    res.writeHead(answer.status, h).end(answer.body);
-  }
-
-  const server: Server = createServer((req, res) => {
-    relay(req, res).catch((e) => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`sandbox relay: ${(e as Error).message}`);
-      else res.destroy();
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+    return { delayMs, reply: drop ? { kind: 'drop', note: 'fault: drop-after-commit (the center saved the batch; the reply is dropped)' } : undefined };
+  };
+  const local = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '/';
+    if (req.method !== 'GET') return false;
+    if (url === '/sandbox/health') res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    else if (url === '/sandbox/rows') res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' }).end(JSON.stringify(center.rows()));
+    else return false;
+    return true;
+  };
   const host = o.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
+  const front = await startSoapSandboxFront({ host, port: o.port ?? 0, route: () => inner.url, local, decide, log: o.log });
+  const port = front.port;
   return {
     url: `http://${host}:${port}${path}`,
     port,
@@ -161,10 +118,7 @@ export async function startJxcSandbox(o: JxcSandboxOptions = {}): Promise<JxcSan
       faults = f;
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+      await front.close();
       await inner.close();
     },
   };

@@ -1,14 +1,13 @@
 // The Sichuan 新农合 sandbox: the simulated center (center.ts) behind real SOAP on loopback. Each service of the
 // manifest (住院 `main`, 门诊统筹 `mztcz`) is an ASMX-style SOAP server (host-node/src/transport-soap.ts
-// startSoapServer); a small HTTP front on the public port routes by path (/XNHService.asmx, /MZTCZService.asmx)
-// and injects wire faults for tests (drop the reply after the center committed, malformed body, HTTP 500,
-// rewritten reply). `yibao sandbox --region sichuan-xnh` runs this and prints `listening URL` first.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// startSoapServer); the shared HTTP front (plugins/soap-sandbox-front.ts) on the public port routes by path
+// (/XNHService.asmx, /MZTCZService.asmx) and injects wire faults for tests (drop the reply after the center
+// committed, malformed body, HTTP 500, rewritten reply). `yibao sandbox --region sichuan-xnh` runs this and prints `listening URL` first.
 import type { Core, SoapValue } from '../../../host-node/src/contract.js';
 import { createCore } from '../../../host-node/src/core.js';
 import { YibaoError } from '../../../host-node/src/errors.js';
 import { SoapFaultError, startSoapServer, type SoapServer } from '../../../host-node/src/transport-soap.js';
+import { startSoapSandboxFront, type FrontReplyFault } from '../../soap-sandbox-front.js';
 import { CenterRefusal } from '../../legacy/kernel.js';
 import { XnhCodec } from '../codec.js';
 import { xnhConfig, type XnhConfig } from '../manifest.js';
@@ -84,71 +83,35 @@ export async function startSichuanXnhSandbox(o: XnhSandboxOptions = {}): Promise
     const handlers = Object.fromEntries(Object.entries(cfg.functions).filter(([, f]) => f.service === svc).map(([n]) => [n, handlerFor(n)]));
     backends[svc] = await startSoapServer(core, { ns: s.ns, path: pathOf(s.path), host: '127.0.0.1', port: 0, handlers });
   }
-  const routes = new Map<string, SoapServer>((['main', 'mztcz'] as XnhService[]).map((svc) => [pathOf(cfg.services[svc].path), backends[svc]]));
-  const requests: XnhSandbox['requests'] = [];
-
-  const front = http.createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const back = routes.get(path);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!back) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`no service at ${path} (${[...routes.keys()].join(', ')})`);
-        return;
-      }
-      requests.push({ path, contentType: String(req.headers['content-type'] ?? ''), body });
-      if (requests.length > 200) requests.shift();
-      const method = /<(?:[\w-]+:)?Body[^>]*>\s*<(?:[\w-]+:)?([\w.]+)/.exec(body.toString('utf8'))?.[1] ?? '';
-      const headers = { ...req.headers, host: `127.0.0.1:${back.port}`, 'content-length': String(body.length) };
-      const up = http.request({ host: '127.0.0.1', port: back.port, path: req.url, method: req.method, headers }, (r) => {
-        const out: Buffer[] = [];
-        r.on('data', (c: Buffer) => out.push(c));
-        r.on('end', () => {
-          let reply = Buffer.concat(out);
-          let status = r.statusCode ?? 502;
-          const f = take(method, ['drop', 'malformed', 'http-500', 'rewrite']);
-          if (f?.kind === 'drop') {
-            o.log?.(`${method}: reply dropped (fault)`);
-            res.socket?.destroy();
-            return;
-          }
-          if (f?.kind === 'malformed') reply = reply.subarray(0, Math.max(1, Math.floor(reply.length / 2)));
-          if (f?.kind === 'rewrite') reply = Buffer.from(f.rewrite(reply.toString('utf8')), 'utf8');
-          if (f?.kind === 'http-500') {
-            status = 500;
-            reply = Buffer.from('Internal Server Error', 'utf8');
-          }
-          res.writeHead(status, { 'content-type': f?.kind === 'http-500' ? 'text/plain' : String(r.headers['content-type'] ?? 'text/xml; charset=utf-8'), 'content-length': String(reply.length) });
-          res.end(reply);
-        });
-      });
-      up.on('error', (e) => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(String(e));
-      });
-      up.end(body);
-    });
+  const routes = Object.fromEntries((['main', 'mztcz'] as XnhService[]).map((svc) => [pathOf(cfg.services[svc].path), backends[svc].url]));
+  // wire faults, taken once the center answered (plugins/soap-sandbox-front.ts applies them)
+  const front = await startSoapSandboxFront({
+    host: o.host,
+    port: o.port ?? 0,
+    route: routes,
+    record: 200,
+    decide: ({ method }) => ({
+      reply: (): FrontReplyFault | undefined => {
+        const f = take(method, ['drop', 'malformed', 'http-500', 'rewrite']);
+        if (f?.kind === 'drop') return { kind: 'drop', note: `${method}: reply dropped (fault)` };
+        if (f?.kind === 'malformed') return { kind: 'malformed' };
+        if (f?.kind === 'rewrite') return { kind: 'rewrite', rewrite: f.rewrite };
+        if (f?.kind === 'http-500') return { kind: 'status', status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
+        return undefined;
+      },
+    }),
+    log: o.log,
   });
-  await new Promise<void>((resolve, reject) => {
-    front.once('error', reject);
-    front.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (front.address() as AddressInfo).port;
-  const host = !o.host || o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
-  const url = `http://${host}:${port}`;
+  const url = front.url;
   return {
     url,
     urls: { main: url + pathOf(cfg.services.main.path), mztcz: url + pathOf(cfg.services.mztcz.path) },
     center,
     identity: { hacccode: XNH_SANDBOX_IDENTITY.hacccode, uid: XNH_SANDBOX_IDENTITY.users[0].UID },
     fault: (f) => faults.push({ ...f, left: f.times ?? 1 }),
-    requests,
+    requests: front.requests,
     close: async () => {
-      await new Promise<void>((r) => {
-        front.close(() => r());
-        front.closeAllConnections();
-      });
+      await front.close();
       await Promise.all(Object.values(backends).map((b) => b.close()));
     },
   };
