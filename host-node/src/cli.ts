@@ -21,14 +21,15 @@ const USAGE = `用法 / usage:
                                     the whole flow for one bill, journaled in DIR/journal.db under the HIS key;
                                     prints {setl_id, mdtrt_id, setlinfo} (fen), then commits (--no-commit: pending)
                                     legacy regions with a journaled client (chengdu, sichuan-com, chongqing, nanping,
-                                    sichuan-xnh outpatient): journaled like this when --his-key is given
+                                    sichuan-xnh and liuzhou outpatient): journaled like this when --his-key is given
   yibao recover --state DIR [--region R] (--endpoint URL | --sandbox-url URL) [--his-ledger FILE] [--keep-pending]
                                     resolves every unfinished journal entry; prints {resolved, confirmed, cancelled,
                                     reversed, failed, left}; settled-but-uncommitted keys not in the HIS ledger are
                                     cancelled (presumed abort); exit 0 all resolved, 3 some left
                                     legacy regions (chengdu, sichuan-com, chongqing: --sandbox-url URL of a running
-                                    sandbox or --library PATH; nanping: --dir DIR) through the region's own client;
-                                    chongqing / nanping lost replies are left for a person (manual, exit 3)
+                                    sandbox or --library PATH; nanping: --dir DIR; sichuan-xnh, liuzhou: --endpoint
+                                    URL with their credentials) through the region's own client; chongqing /
+                                    nanping / liuzhou lost replies are left for a person (manual, exit 3)
   yibao journal --state DIR [--his-key KEY] [--date YYYY-MM-DD] [--unfinished]
                                     the journal's entries as JSON (msgid, infno, his_key, state, setl_id, amounts)
   yibao sandbox --region R [--port N] [--fault delay:MS|drop-after-commit:P|http-500:P|malformed:P]...

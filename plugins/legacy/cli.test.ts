@@ -114,8 +114,8 @@ describe('yibao sandbox --region R, then settle against it', () => {
     }
   });
 
-  it('--his-key: journaled in --state, committed, visible to `yibao journal`; the same key again is DUPLICATE (chengdu, chongqing, sichuan-com, nanping, sichuan-xnh)', async () => {
-    const regions = ['chengdu', ...REGIONS, 'sichuan-xnh'];
+  it('--his-key: journaled in --state, committed, visible to `yibao journal`; the same key again is DUPLICATE (chengdu, chongqing, sichuan-com, nanping, sichuan-xnh, liuzhou)', async () => {
+    const regions = ['chengdu', ...REGIONS, 'sichuan-xnh', 'liuzhou'];
     const runs = await Promise.all(
       regions.map(async (r) => {
         const dir = join(state, `journaled-${r}`);

@@ -5,6 +5,7 @@
 //                             补偿 comes from the 农合 side, which the CLI cannot ask outside the sandbox
 // For --inpatient against a sandbox the CLI also hosts the hospital's service (zysjcxjk) on loopback for the
 // run: the sandbox's 农合 window pulls the admission from it and computes the 补偿 that zyjsjk then reports.
+// `reliable` is the journaled 门诊 client (reliable.ts) for `settle --his-key K --state DIR` and `yibao recover`.
 import type { LegacyCliContext, LegacyRegionCli } from '../../host-node/src/cli-legacy.js';
 import { createCore } from '../../host-node/src/core.js';
 import { YibaoError } from '../../host-node/src/errors.js';
@@ -15,6 +16,8 @@ import { startLiuzhouHisService, type HisService } from './his-service.js';
 import { LIUZHOU_MANIFEST } from './manifest.js';
 import { randomPassword, sandboxCompensation, startLiuzhouSandbox, type LiuzhouSandbox } from './sandbox/index.js';
 import { UserStore } from './users.js';
+import type { Journal } from '../../host-node/src/journal-contract.js';
+import { createLiuzhouReliableClient } from './reliable.js';
 
 export const LIUZHOU_CLI: LegacyRegionCli = {
   async settle(c: LegacyCliContext, bill) {
@@ -56,6 +59,26 @@ export const LIUZHOU_CLI: LegacyRegionCli = {
       his?.users.close();
       await sandbox?.close();
     }
+  },
+
+  /**
+   * `yibao settle --region liuzhou --his-key K` / `yibao recover --region liuzhou`: the journaled 门诊 client on
+   * --endpoint / --sandbox-url (a running sandbox or the center) or liuzhou.url / YIBAO_XNH_URL; credentials from
+   * YIBAO_XNH_* / --config (with `settle --sandbox` the CLI sets them from the sandbox's `env` lines).
+   */
+  async reliable(c: LegacyCliContext, journal: Journal) {
+    const { config: input, credentials } = loadLiuzhouConfig(c.one.get('--config'));
+    const url = c.endpoint ?? credentials.url;
+    if (!url) throw YibaoError.host('USAGE', `yibao settle --his-key | recover --region liuzhou: --sandbox, --endpoint URL / --sandbox-url URL or liuzhou.url / YIBAO_XNH_URL`);
+    if (!credentials.hospitalCode || !credentials.user || !credentials.password) {
+      throw YibaoError.host('USAGE', 'yibao --region liuzhou: 医院代码 / 用户 / 口令 from YIBAO_XNH_HOSPITAL_CODE, YIBAO_XNH_USER, YIBAO_XNH_PASSWORD or the liuzhou section of --config (`yibao sandbox --region liuzhou` prints them)');
+    }
+    const timeout = c.timeoutMs ? { soap: { ...input.soap, timeoutMs: c.timeoutMs } } : {};
+    const client = new LiuzhouClient({
+      core: createCore(), config: resolveConfig({ ...input, ...timeout }), url, hospitalCode: credentials.hospitalCode, user: credentials.user, password: credentials.password,
+      log: c.verbose ? (e) => c.log(`${e.kind === 'request' ? '→' : '←'} ${e.code} ${e.text}`) : undefined,
+    });
+    return { rc: createLiuzhouReliableClient({ client, journal }), close: async () => undefined };
   },
 
   async sandbox(c: LegacyCliContext) {

@@ -2,13 +2,16 @@
 // loopback (same checks as a real provider: users with salted hashes in SQLite, IP binding, A–J letters,
 // 消息摘要), plus one sandbox-only method, `yibaoSandboxZybc` (the 农合 window: pull the admission from the
 // hospital's zysjcxjk and compute its 补偿), which is NOT part of the Liuzhou protocol.
-// `yibao sandbox --region liuzhou` runs this.
+// `yibao sandbox --region liuzhou` runs this. With `faults: true` (tests) the shared fault-injecting HTTP front
+// (plugins/soap-sandbox-front.ts) listens instead and relays to the service on another loopback port, so a
+// test can drop a reply after the center committed (`fault({kind: 'drop', method: 'mzjsjk'})`).
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../host-node/src/contract.js';
 import { createCore } from '../../../host-node/src/core.js';
 import { YibaoError } from '../../../host-node/src/errors.js';
 import { yuanToFen } from '../../../host-node/src/money.js';
 import { createSoapClient, type SoapHandler } from '../../../host-node/src/transport-soap.js';
+import { startSoapSandboxFront, type FrontReplyFault } from '../../soap-sandbox-front.js';
 import type { CompensationSource } from '../client.js';
 import { resolveConfig, type LiuzhouConfig, type LiuzhouConfigInput } from '../config.js';
 import { startLiuzhouService, XnhRefusal } from '../service.js';
@@ -38,6 +41,23 @@ export interface LiuzhouSandboxOptions {
   ips?: string[];
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * tests: listen with the fault-injecting HTTP front (see fault()); the service then sees every caller as the
+   * front's loopback address, so address checks (allowIps, 允许访问IP地址) only see 127.0.0.1
+   */
+  faults?: boolean;
+}
+
+/**
+ * A wire fault (sandboxes started with `faults: true`), applied by the front once the center answered: `drop`
+ * = the center did the work, the connection is closed without a reply; `malformed` = half the body; `http-500`
+ * = a plain HTTP 500. `method` limits it to one SOAP method (default names: the interface codes); `times`
+ * (default 1) how often it fires.
+ */
+export interface LiuzhouFaultSpec {
+  kind: 'drop' | 'malformed' | 'http-500';
+  method?: string;
+  times?: number;
 }
 
 export interface LiuzhouSandbox {
@@ -49,6 +69,8 @@ export interface LiuzhouSandbox {
   hospitalCode: string;
   user: string;
   password: string;
+  /** injects a wire fault (only with `faults: true`) */
+  fault(f: LiuzhouFaultSpec): void;
   close(): Promise<void>;
 }
 
@@ -80,16 +102,46 @@ export async function startLiuzhouSandbox(o: LiuzhouSandboxOptions = {}): Promis
     }
   };
   const svc = await startLiuzhouService({
-    core, config, users, log: o.log, path: SANDBOX_SERVICE_PATH, host: o.host ?? '127.0.0.1', port: o.port ?? 0, allowIps: o.allowIps,
+    core, config, users, log: o.log, path: SANDBOX_SERVICE_PATH, host: o.faults ? '127.0.0.1' : (o.host ?? '127.0.0.1'), port: o.faults ? 0 : (o.port ?? 0), allowIps: o.allowIps,
     interfaces: {
       yhklxgjk: 'builtin', Yhzjjk: 'builtin', Yhscjk: 'builtin', ypmljk: center.ypmljk, zlmljk: center.zlmljk, chryxxjk: center.chryxxjk,
       mzjsjk: center.mzjsjk, mzjstfjk: center.mzjstfjk, zydjjk: center.zydjjk, zyjsjk: center.zyjsjk, zyjstfjk: center.zyjstfjk,
     },
     extra: { [WINDOW_METHOD]: window },
   });
+  const faults: (LiuzhouFaultSpec & { left: number })[] = [];
+  let url = svc.url;
+  let front: Awaited<ReturnType<typeof startSoapSandboxFront>> | undefined;
+  if (o.faults) {
+    const take = (method: string): LiuzhouFaultSpec | undefined => {
+      const i = faults.findIndex((f) => !f.method || f.method === method);
+      if (i < 0) return undefined;
+      const f = faults[i]!;
+      if (--f.left <= 0) faults.splice(i, 1);
+      return f;
+    };
+    front = await startSoapSandboxFront({
+      host: o.host ?? '127.0.0.1', port: o.port ?? 0, route: { [SANDBOX_SERVICE_PATH]: new URL(svc.url).origin }, log: o.log,
+      decide: ({ method }) => ({
+        reply: (): FrontReplyFault | undefined => {
+          const f = take(method);
+          if (f?.kind === 'drop') return { kind: 'drop', note: `${method}: reply dropped (fault)` };
+          if (f?.kind === 'malformed') return { kind: 'malformed' };
+          if (f?.kind === 'http-500') return { kind: 'status', status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
+          return undefined;
+        },
+      }),
+    });
+    url = front.url + SANDBOX_SERVICE_PATH;
+  }
   return {
-    url: svc.url, center, users, config, hospitalCode, user, password,
+    url, center, users, config, hospitalCode, user, password,
+    fault: (f) => {
+      if (!front) throw YibaoError.host('BAD_INPUT', 'liuzhou sandbox: wire faults need startLiuzhouSandbox({faults: true})');
+      faults.push({ ...f, left: f.times ?? 1 });
+    },
     close: async () => {
+      await front?.close();
       await svc.close();
       users.close();
     },
