@@ -29,6 +29,7 @@ import { TERMINAL_STATES, type Journal } from '../host-node/src/journal-contract
 import { createSichuanPlugin, SICHUAN_MANIFEST } from '../plugins/national/index.js';
 import { startSandbox, type Sandbox, type FaultSpec } from '../plugins/national/sandbox/server.js';
 import { idCheckChar } from '../plugins/national/sandbox/persons.js';
+import { mulberry32 } from '../plugins/national/sandbox/prng.js';
 
 const root = join(import.meta.dirname, '..');
 const HIS = join(root, 'test/crash/his.mjs');
@@ -49,18 +50,6 @@ interface Run {
   recoverCrash: RecoverCrash | null;
   his_key: string;
   bill: Record<string, unknown>;
-}
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const OUT_LINES = [
@@ -99,7 +88,7 @@ function mustDie(r: Run): boolean {
 }
 
 function plan(): Run[] {
-  const rand = prng(SEED);
+  const rand = mulberry32(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const points: Point[] = [...CRASH_POINTS, 'none'];
   const runs: Run[] = [];

@@ -9,9 +9,10 @@
 // - resolver leases use the database clock (`now()`), so agents with skewed clocks still exclude each other;
 // - every method returns after PostgreSQL committed (synchronous_commit on, the server default).
 import pg from 'pg';
-import type { Journal, JournalAmounts, JournalEntry, JournalFilter, JournalState, NewIntent } from './journal-contract.js';
+import type { Journal, JournalAmounts, JournalEntry, JournalFilter, NewIntent } from './journal-contract.js';
 import { JOURNAL_STATES, UNFINISHED_STATES, PATCHABLE_FIELDS } from './journal-contract.js';
 import { YibaoError } from './errors.js';
+import { journalEntryOf, type PlainJournalColumns } from './journal-rows.js';
 
 export interface PostgresJournalOptions {
   /** table name (letters, digits, _), default yibao_journal */
@@ -24,54 +25,22 @@ const STATES = JOURNAL_STATES;
 const UNFINISHED = UNFINISHED_STATES;
 const PATCHABLE = PATCHABLE_FIELDS;
 
-interface Row {
+interface Row extends PlainJournalColumns {
   id: string | number;
-  msgid: string;
-  infno: string;
-  op: string;
-  region: string;
-  his_key: string;
-  input_digest: string;
-  input_json: string;
-  state: string;
-  psn_no: string | null;
-  mdtrt_id: string | null;
-  setl_id: string | null;
   amounts: JournalAmounts | null;
-  reply_json: string | null;
-  error: string | null;
-  undo_msgid: string | null;
-  attempts: number;
   created_at: Date;
   updated_at: Date;
-  lease_owner: string | null;
   lease_until: Date | null;
 }
 
 function toEntry(r: Row): JournalEntry {
-  return {
+  return journalEntryOf(r, {
     id: Number(r.id),
-    msgid: r.msgid,
-    infno: r.infno,
-    op: r.op as JournalEntry['op'],
-    region: r.region,
-    his_key: r.his_key,
-    input_digest: r.input_digest,
-    input_json: r.input_json,
-    state: r.state as JournalState,
-    psn_no: r.psn_no,
-    mdtrt_id: r.mdtrt_id,
-    setl_id: r.setl_id,
     amounts: r.amounts,
-    reply_json: r.reply_json,
-    error: r.error,
-    undo_msgid: r.undo_msgid,
-    attempts: r.attempts,
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
-    lease_owner: r.lease_owner,
     lease_until: r.lease_until ? r.lease_until.toISOString() : null,
-  };
+  });
 }
 
 /** [start, end) of a local calendar day (yyyy-MM-dd) as instants. */

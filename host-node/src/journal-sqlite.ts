@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import type { Journal, JournalAmounts, JournalEntry, JournalFilter, JournalState, NewIntent } from './journal-contract.js';
 import { JOURNAL_STATES, UNFINISHED_STATES, PATCHABLE_FIELDS } from './journal-contract.js';
 import { YibaoError } from './errors.js';
+import { journalEntryOf, type PlainJournalColumns } from './journal-rows.js';
 
 const STATES = JOURNAL_STATES;
 const UNFINISHED = UNFINISHED_STATES;
@@ -55,55 +56,23 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS journal_his_key ON journal (his_key);
 `;
 
-interface Row {
+interface Row extends PlainJournalColumns {
   id: number;
-  msgid: string;
-  infno: string;
-  op: string;
-  region: string;
-  his_key: string;
-  input_digest: string;
-  input_json: string;
-  state: string;
-  psn_no: string | null;
-  mdtrt_id: string | null;
-  setl_id: string | null;
   amounts: string | null;
-  reply_json: string | null;
-  error: string | null;
-  undo_msgid: string | null;
-  attempts: number;
   created_at: string;
   updated_at: string;
   created_day: string;
-  lease_owner: string | null;
   lease_until: string | null;
 }
 
 function toEntry(r: Row): JournalEntry {
-  return {
+  return journalEntryOf(r, {
     id: r.id,
-    msgid: r.msgid,
-    infno: r.infno,
-    op: r.op as JournalEntry['op'],
-    region: r.region,
-    his_key: r.his_key,
-    input_digest: r.input_digest,
-    input_json: r.input_json,
-    state: r.state as JournalState,
-    psn_no: r.psn_no,
-    mdtrt_id: r.mdtrt_id,
-    setl_id: r.setl_id,
     amounts: r.amounts === null ? null : (JSON.parse(r.amounts) as JournalAmounts),
-    reply_json: r.reply_json,
-    error: r.error,
-    undo_msgid: r.undo_msgid,
-    attempts: r.attempts,
     created_at: r.created_at,
     updated_at: r.updated_at,
-    lease_owner: r.lease_owner,
     lease_until: r.lease_until,
-  };
+  });
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -326,6 +326,20 @@ export function createTxnSteps(o: {
   return { machine, step, mustStep, claim, claimForRecovery };
 }
 
+/** Refuses a second settlement (op) under one HIS key while one is live or confirmed (an undone one does not count). */
+export async function refuseLive(journal: Journal, his_key: string, op: CanonicalOp): Promise<void> {
+  const live = (await journal.list({ his_key })).filter((x) => x.op === op && !UNDONE.includes(x.state));
+  if (live.length) {
+    const x = live[0]!;
+    throw YibaoError.host('DUPLICATE', `HIS key ${his_key} already has a ${x.state} ${x.op} (journal ${x.id}, msgid ${x.msgid}${x.setl_id ? ', setl_id ' + x.setl_id : ''})`);
+  }
+}
+
+/** The settlements (MONEY_OPS) the journal holds for one HIS key in one region. */
+export async function settlementEntries(journal: Journal, his_key: string, region: string): Promise<JournalEntry[]> {
+  return (await journal.list({ his_key })).filter((x) => MONEY_OPS.includes(x.op) && x.region === region);
+}
+
 /** The two-phase, journaled settlement client (national family). */
 /**
  * The recover() loop every family shares: for each unfinished entry this client owns, take the recovery
@@ -655,14 +669,6 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
     return { mdtrt_cert_type: b.mdtrt_cert_type, mdtrt_cert_no: b.mdtrt_cert_no, card_sn: b.card_sn };
   }
 
-  async function refuseLive(his_key: string, op: CanonicalOp): Promise<void> {
-    const live = (await journal.list({ his_key })).filter((x) => x.op === op && !UNDONE.includes(x.state));
-    if (live.length) {
-      const x = live[0]!;
-      throw YibaoError.host('DUPLICATE', `HIS key ${his_key} already has a ${x.state} ${x.op} (journal ${x.id}, msgid ${x.msgid}${x.setl_id ? ', setl_id ' + x.setl_id : ''})`);
-    }
-  }
-
   function pendingOf(e: JournalEntry, s: { setlinfo: Record<string, unknown>; setldetail: PendingSettlement['setldetail'] }): PendingSettlement {
     return { journalId: e.id, his_key: e.his_key, msgid: e.msgid, infno: e.infno, setl_id: e.setl_id ?? '', mdtrt_id: e.mdtrt_id ?? '', psn_no: e.psn_no ?? '', setlinfo: s.setlinfo, setldetail: s.setldetail };
   }
@@ -674,7 +680,7 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
     const bill = req.bill as Bill;
     const cred = credential(bill);
     const op: CanonicalOp = req.inpatient ? 'inpatientSettle' : 'settle';
-    await refuseLive(his_key, op);
+    await refuseLive(journal, his_key, op);
 
     // the flow up to the money call (flows.ts): nothing here moves money
     const person = await client.identify(cred, bill.insutype);
@@ -764,12 +770,8 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
 
   // ---- commit / abort ----------------------------------------------------------------------------
 
-  async function pendingEntries(his_key: string): Promise<JournalEntry[]> {
-    return (await journal.list({ his_key })).filter((x) => MONEY_OPS.includes(x.op) && x.region === region);
-  }
-
   async function commit(his_key: string): Promise<void> {
-    const all = await pendingEntries(his_key);
+    const all = await settlementEntries(journal, his_key, region);
     const todo = all.filter((x) => x.state === 'succeeded');
     if (todo.length === 0) {
       if (all.some((x) => x.state === 'confirmed')) return; // committed already
@@ -787,7 +789,7 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
 
   async function abort(his_key: string): Promise<void> {
     await abortPending({
-      his_key, entries: await pendingEntries(his_key), journal, owner, claim, mustStep,
+      his_key, entries: await settlementEntries(journal, his_key, region), journal, owner, claim, mustStep,
       drive: (entry, action) => drive(entry, action, false),
       cancelName: (e) => `the cancel of ${e.setl_id}`,
     });
@@ -817,7 +819,7 @@ export function createReliableClient(o: ReliableClientOptions): ReliableClient {
     const his_key = req?.his_key;
     if (typeof his_key !== 'string' || his_key === '') throw YibaoError.host('BAD_INPUT', 'his_key');
     const want = typeof req.setl_id === 'string' && req.setl_id !== '' ? req.setl_id : undefined;
-    const mine = (await pendingEntries(his_key)).filter((x) => !want || x.setl_id === want);
+    const mine = (await settlementEntries(journal, his_key, region)).filter((x) => !want || x.setl_id === want);
     const confirmed = mine.filter((x) => x.state === 'confirmed');
     if (confirmed.length === 0) {
       const pending = mine.find((x) => x.state === 'succeeded');

@@ -6,15 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import type { Bill } from '../../host-node/src/flows.js';
 import { openSqliteJournal } from '../../host-node/src/journal-sqlite.js';
+import { spawnCrashHis } from '../../host-node/src/testing/crash-his.js';
 import { hisLedgerOracle } from '../../host-node/src/reliable.js';
 import type { Journal } from '../../host-node/src/journal-contract.js';
 import { YibaoError } from '../../host-node/src/errors.js';
 import { idCheckChar } from '../national/sandbox/persons.js';
+import { mulberry32 } from '../national/sandbox/prng.js';
 import { startChengduHarness, type ChengduHarness } from './sandbox/harness.js';
 import { createChengduReliableClient } from './reliable.js';
 
@@ -173,15 +174,8 @@ describe('chengdu reliable client: SIGKILL crash runs', () => {
     const db = new Database(hisLedger);
     db.exec('CREATE TABLE his_ledger (his_key TEXT PRIMARY KEY, setl_id TEXT NOT NULL, medfee_fen INTEGER NOT NULL, committed INTEGER NOT NULL)');
     db.close();
-    let seed = Number(process.env.YIBAO_CRASH_SEED ?? Date.now() % 100000) >>> 0;
-    const rnd = (n: number) => {
-      // mulberry32
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (((t ^ (t >>> 14)) >>> 0) / 4294967296 * n) | 0;
-    };
+    const rand = mulberry32(Number(process.env.YIBAO_CRASH_SEED ?? Date.now() % 100000) >>> 0);
+    const rnd = (n: number) => (rand() * n) | 0;
     let lost = 0;
     let doubled = 0;
     const seen: Record<string, number> = {};
@@ -191,15 +185,7 @@ describe('chengdu reliable client: SIGKILL crash runs', () => {
       const his_key = `CR-${i}`;
       const seq = 500 + i;
       const job = { center: h.sandbox.address, library: h.library, stateDir, hisLedger, his_key, bill: billFor(seq) };
-      const env: NodeJS.ProcessEnv = { ...process.env, YIBAO_CRASH_DELAY_MS: delay };
-      if (at !== 'none') env.YIBAO_CRASH_AT = at;
-      else delete env.YIBAO_CRASH_AT;
-      const child = spawn(process.execPath, [script, JSON.stringify(job)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const signal = await new Promise<string | null>((res) => child.on('exit', (_c, s) => res(s)));
+      const { stdout, stderr, signal } = await spawnCrashHis(script, job, at, delay);
       seen[`${at}:${signal ?? 'exit'}`] = (seen[`${at}:${signal ?? 'exit'}`] ?? 0) + 1;
       if (at === 'none') expect(stdout, stderr).toContain('"committed"');
       // after-send kills YIBAO_CRASH_DELAY_MS after the call left: a fast run may have committed by then

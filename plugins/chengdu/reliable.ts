@@ -22,7 +22,7 @@ import type { Settlement } from '../../host-node/src/client.js';
 import type { TxnAction, TxnEvent } from '../../host-node/src/contract.js';
 import type { Bill } from '../../host-node/src/flows.js';
 import type { Journal, JournalEntry, JournalState, PendingSettlement } from '../../host-node/src/journal-contract.js';
-import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, abortPending, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
+import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, abortPending, refuseLive, settlementEntries, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
 import type { CanonicalOp } from '../contract.js';
 import { YibaoError } from '../../host-node/src/errors.js';
 import type { ChengduClient, Pending } from './client.js';
@@ -156,14 +156,6 @@ export function createChengduReliableClient(o: ChengduReliableOptions): Reliable
     return { entry: e, action: 'wait' };
   }
 
-  async function refuseLive(his_key: string, op: CanonicalOp): Promise<void> {
-    const live = (await journal.list({ his_key })).filter((x) => x.op === op && !UNDONE.includes(x.state));
-    if (live.length) {
-      const x = live[0]!;
-      throw YibaoError.host('DUPLICATE', `HIS key ${his_key} already has a ${x.state} ${x.op} (journal ${x.id}, msgid ${x.msgid}${x.setl_id ? ', setl_id ' + x.setl_id : ''})`);
-    }
-  }
-
   function pendingOf(e: JournalEntry, s: Settlement): PendingSettlement {
     return { journalId: e.id, his_key: e.his_key, msgid: e.msgid, infno: e.infno, setl_id: e.setl_id ?? '', mdtrt_id: e.mdtrt_id ?? '', psn_no: e.psn_no ?? '', setlinfo: s.setlinfo as Record<string, unknown>, setldetail: s.setldetail };
   }
@@ -176,7 +168,7 @@ export function createChengduReliableClient(o: ChengduReliableOptions): Reliable
     if (!Array.isArray(bill.fee_items) || bill.fee_items.length === 0) throw YibaoError.host('BAD_INPUT', 'bill needs fee_items');
     const op: CanonicalOp = req.inpatient ? 'inpatientSettle' : 'settle';
     const jybh = req.inpatient ? '52' : '11';
-    await refuseLive(his_key, op);
+    await refuseLive(journal, his_key, op);
 
     // the flow up to the money call (as flows.ts): each step is confirmed at once, none moves money
     const person = await client.identify({ mdtrt_cert_type: bill.mdtrt_cert_type, mdtrt_cert_no: bill.mdtrt_cert_no, card_sn: bill.card_sn });
@@ -250,12 +242,8 @@ export function createChengduReliableClient(o: ChengduReliableOptions): Reliable
     }
   }
 
-  async function pendingEntries(his_key: string): Promise<JournalEntry[]> {
-    return (await journal.list({ his_key })).filter((x) => MONEY_OPS.includes(x.op) && x.region === region);
-  }
-
   async function commit(his_key: string): Promise<void> {
-    const all = await pendingEntries(his_key);
+    const all = await settlementEntries(journal, his_key, region);
     const todo = all.filter((x) => x.state === 'succeeded');
     if (todo.length === 0) {
       if (all.some((x) => x.state === 'confirmed')) return;
@@ -276,7 +264,7 @@ export function createChengduReliableClient(o: ChengduReliableOptions): Reliable
 
   async function abort(his_key: string): Promise<void> {
     await abortPending({
-      his_key, entries: await pendingEntries(his_key), journal, owner, claim, mustStep,
+      his_key, entries: await settlementEntries(journal, his_key, region), journal, owner, claim, mustStep,
       drive: (entry, action) => drive(entry, action, false),
       cancelName: (e) => `yh_interface_cancel of journal ${e.id}`,
     });

@@ -8,7 +8,7 @@ import { ChongqingClient } from './client.js';
 import { createChongqingReliableClient } from './reliable.js';
 import { ChongqingCenter } from './sandbox/center.js';
 import { directSiInterface, startChongqingSandbox, type ChongqingSandbox } from './sandbox/index.js';
-import { runLegacyCrashRuns, idle } from '../legacy/crash.case.js';
+import { runLegacyCrashRuns, idle, kernelCount } from '../legacy/crash.case.js';
 
 const core = createCore();
 const institution = { fixmedins_code: 'H50010000001', fixmedins_name: '沙箱医院', mdtrtarea_admvs: '500103', opter: 'OP01', opter_name: '收费员' };
@@ -51,12 +51,7 @@ describe('chongqing reliable client: SIGKILL crash runs', () => {
     region: 'chongqing', lostReplyIsManual: true,
     target: () => ({
       library: sb.library, endpoint: sb.url,
-    count: (psn) => {
-      if (!psn) return { inForce: 0, pending: 0 };
-      const pid = sb.center.kernel.person(psn).pid;
-      const mine = [...sb.center.kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
-      return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
-    },
+      count: kernelCount(sb.center.kernel),
       quiet: () => idle(() => sb.server.served().length),
     }),
   });

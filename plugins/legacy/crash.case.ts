@@ -6,7 +6,6 @@
 // a person (`manual`, reported by recover() with the center's settlement in force and the HIS without it);
 // those runs are counted apart. Sichuan COM resolves every lost reply (98), so it must never have one.
 import { expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,12 @@ import Database from 'better-sqlite3';
 import type { Bill } from '../../host-node/src/flows.js';
 import { createCore } from '../../host-node/src/core.js';
 import { openSqliteJournal } from '../../host-node/src/journal-sqlite.js';
+import { spawnCrashHis } from '../../host-node/src/testing/crash-his.js';
 import { hisLedgerOracle } from '../../host-node/src/reliable.js';
 import { billFor, idNo } from './reliable.case.js';
 import { connectLegacyReliable, type LegacyRegion } from './reliable-connect.js';
+import type { Kernel } from './kernel.js';
+import { mulberry32 } from '../national/sandbox/prng.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const inpatientDemo = JSON.parse(readFileSync(join(root, 'test/fixtures/demo-inpatient.json'), 'utf8')) as Bill;
@@ -32,6 +34,16 @@ export interface CrashTarget {
   count(psn_no: string): { inForce: number; pending: number };
   /** resolves once the center has finished what a killed child left on the wire */
   quiet(): Promise<void>;
+}
+
+/** CrashTarget.count over a legacy center's kernel: the person's settlements (kind settle), valid and pending. */
+export function kernelCount(kernel: Kernel): CrashTarget['count'] {
+  return (psn) => {
+    if (!psn) return { inForce: 0, pending: 0 };
+    const pid = kernel.person(psn).pid;
+    const mine = [...kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
+    return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
+  };
 }
 
 let bundled: Promise<string> | undefined;
@@ -84,16 +96,9 @@ export function runLegacyCrashRuns(o: { region: LegacyRegion; runs?: number; seq
     db.exec('CREATE TABLE his_ledger (his_key TEXT PRIMARY KEY, setl_id TEXT NOT NULL, medfee_fen INTEGER NOT NULL, committed INTEGER NOT NULL)');
     db.close();
     const oracle = hisLedgerOracle(hisLedger);
-    let seed = Number(process.env.YIBAO_CRASH_SEED ?? Date.now() % 100000) >>> 0;
-    const seed0 = seed;
-    const rnd = (n: number) => {
-      // mulberry32
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (((t ^ (t >>> 14)) >>> 0) / 4294967296 * n) | 0;
-    };
+    const seed0 = Number(process.env.YIBAO_CRASH_SEED ?? Date.now() % 100000) >>> 0;
+    const rand = mulberry32(seed0);
+    const rnd = (n: number) => (rand() * n) | 0;
     const core = createCore();
     let lost = 0;
     let doubled = 0;
@@ -108,15 +113,7 @@ export function runLegacyCrashRuns(o: { region: LegacyRegion; runs?: number; seq
       const seq = (o.seqBase ?? 600) + i;
       const bill: Bill = inpatient ? { ...inpatientDemo, mdtrt_cert_no: idNo(seq), ipt_otp_no: `ZYR${seq}` } : billFor(seq);
       const job = { region: o.region, library: target.library, endpoint: target.endpoint, dir: target.dir, stateDir, hisLedger, his_key, bill, inpatient };
-      const env: NodeJS.ProcessEnv = { ...process.env, YIBAO_CRASH_DELAY_MS: delay };
-      if (at !== 'none') env.YIBAO_CRASH_AT = at;
-      else delete env.YIBAO_CRASH_AT;
-      const child = spawn(process.execPath, [script, JSON.stringify(job)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const signal = await new Promise<string | null>((res) => child.on('exit', (_c, s) => res(s)));
+      const { stdout, stderr, signal } = await spawnCrashHis(script, job, at, delay);
       const tag = `${at}${inpatient ? '/ip' : ''}:${signal ?? 'exit'}`;
       seen[tag] = (seen[tag] ?? 0) + 1;
       const ctx = `${o.region} run ${i} (${tag}, seed ${seed0}): ${stdout} ${stderr}`;

@@ -16,7 +16,7 @@ import type { Core, TxnAction, TxnEvent, TxnProtocol } from '../../host-node/src
 import type { Credential, Identity, InpatientSettleParams, Settlement, SettleParams } from '../../host-node/src/client.js';
 import { billTotal, visitNo, type Bill, type FlowClient } from '../../host-node/src/flows.js';
 import type { Journal, JournalEntry, JournalState, PendingSettlement } from '../../host-node/src/journal-contract.js';
-import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
+import { createTxnSteps, crashPoint, defaultOwner, errText, recoverUnfinished, refuseLive, settlementEntries, type RecoverResult, type ReliableClient, type ReliableStep } from '../../host-node/src/reliable.js';
 import { YibaoError } from '../../host-node/src/errors.js';
 import type { CanonicalOp } from '../contract.js';
 
@@ -134,19 +134,11 @@ export function createLegacyReliableClient(rg: LegacyReliableRegion, o: LegacyRe
     return { entry: e, action: 'wait' };
   }
 
-  async function refuseLive(his_key: string, op: CanonicalOp): Promise<void> {
-    const live = (await journal.list({ his_key })).filter((x) => x.op === op && !UNDONE.includes(x.state));
-    if (live.length) {
-      const x = live[0]!;
-      throw YibaoError.host('DUPLICATE', `HIS key ${his_key} already has a ${x.state} ${x.op} (journal ${x.id}, msgid ${x.msgid}${x.setl_id ? ', setl_id ' + x.setl_id : ''})`);
-    }
-  }
-
   async function settle(req: { his_key: string; bill: unknown; inpatient?: boolean }): Promise<PendingSettlement> {
     const his_key = req.his_key;
     if (typeof his_key !== 'string' || his_key === '') throw YibaoError.host('BAD_INPUT', 'his_key');
     const op: CanonicalOp = req.inpatient ? 'inpatientSettle' : 'settle';
-    await refuseLive(his_key, op);
+    await refuseLive(journal, his_key, op);
     const p = await rg.prepare(req.bill, !!req.inpatient);
     const input_json = JSON.stringify({ infno: p.infno, ...p.input });
     const msgid = `${rg.tag}-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
@@ -192,13 +184,9 @@ export function createLegacyReliableClient(rg: LegacyReliableRegion, o: LegacyRe
     }
   }
 
-  async function entriesOf(his_key: string): Promise<JournalEntry[]> {
-    return (await journal.list({ his_key })).filter((x) => MONEY_OPS.includes(x.op) && x.region === region);
-  }
-
   async function finish(his_key: string, committed: boolean): Promise<void> {
     const what = committed ? 'commit' : 'abort';
-    const all = await entriesOf(his_key);
+    const all = await settlementEntries(journal, his_key, region);
     const todo = all.filter((x) => x.state === 'succeeded');
     if (todo.length === 0) {
       if (committed ? all.some((x) => x.state === 'confirmed') : all.length > 0 && all.every((x) => UNDONE.includes(x.state))) return;

@@ -9,7 +9,7 @@ import { NanpingClient } from './client.js';
 import { FileExchange } from './exchange.js';
 import { createNanpingReliableClient } from './reliable.js';
 import { startNanpingSandboxInProcess } from './sandbox/index.js';
-import { runLegacyCrashRuns, folderQuiet } from '../legacy/crash.case.js';
+import { runLegacyCrashRuns, folderQuiet, kernelCount } from '../legacy/crash.case.js';
 
 const core = createCore();
 const institution = { fixmedins_code: 'H35070000001', fixmedins_name: '沙箱医院', mdtrtarea_admvs: '350702', opter: 'OP01', opter_name: '收费员' };
@@ -47,12 +47,7 @@ describe('nanping reliable client: SIGKILL crash runs', () => {
     region: 'nanping', lostReplyIsManual: true,
     target: () => ({
       dir: sb.dir,
-    count: (psn) => {
-      if (!psn) return { inForce: 0, pending: 0 };
-      const pid = sb.center.kernel.person(psn).pid;
-      const mine = [...sb.center.kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
-      return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
-    },
+      count: kernelCount(sb.center.kernel),
       quiet: () => folderQuiet(sb.dir),
     }),
   });

@@ -9,7 +9,7 @@ import { SichuanComClient } from './client.js';
 import { createSichuanComReliableClient } from './reliable.js';
 import { SichuanComCenter } from './sandbox/center.js';
 import { directSiCom, startSichuanComSandbox, type SichuanComSandbox } from './sandbox/index.js';
-import { runLegacyCrashRuns, idle } from '../legacy/crash.case.js';
+import { runLegacyCrashRuns, idle, kernelCount } from '../legacy/crash.case.js';
 
 const core = createCore();
 const institution = { fixmedins_code: 'H51010000001', fixmedins_name: '沙箱医院', mdtrtarea_admvs: '510104', opter: 'OP01', opter_name: '收费员' };
@@ -51,12 +51,7 @@ describe('sichuan-com reliable client: SIGKILL crash runs', () => {
     region: 'sichuan-com', lostReplyIsManual: false,
     target: () => ({
       library: sb.library, endpoint: sb.url,
-    count: (psn) => {
-      if (!psn) return { inForce: 0, pending: 0 };
-      const pid = sb.center.kernel.person(psn).pid;
-      const mine = [...sb.center.kernel.settlements.values()].filter((s) => s.pid === pid && s.kind === 'settle');
-      return { inForce: mine.filter((s) => s.status === 'valid').length, pending: mine.filter((s) => s.status === 'pending').length };
-    },
+      count: kernelCount(sb.center.kernel),
       quiet: () => idle(() => sb.server.served().length),
     }),
   });

@@ -15,6 +15,7 @@ import { SoapFaultError, startSoapServer } from '../../../host-node/src/transpor
 import { startSoapSandboxFront, type FrontDecision } from '../../soap-sandbox-front.js';
 import { JXC_DEFAULTS, type JxcConfig } from '../manifest.js';
 import { JxcCenter, type JxcMapping } from './center.js';
+import { mulberry32 } from '../../national/sandbox/prng.js';
 
 export type JxcFault = { kind: 'down' } | { kind: 'http-500'; p: number } | { kind: 'drop-after-commit'; p: number } | { kind: 'delay'; ms: number };
 
@@ -52,17 +53,6 @@ export interface JxcSandbox {
   setFaults(f: JxcFault[]): void;
   /** closes the listener and every open connection: the center is down (its state stays in `center`) */
   close(): Promise<void>;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function startJxcSandbox(o: JxcSandboxOptions = {}): Promise<JxcSandbox> {

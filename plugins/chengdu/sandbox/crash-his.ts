@@ -5,9 +5,9 @@
 //
 //   node his.mjs '<job JSON>'   job: { center: "host:port", library, stateDir, hisLedger, his_key, bill }
 // Prints one JSON line: { outcome: "committed" | "not-settled" | "unknown" | "refused", … }.
-import Database from 'better-sqlite3';
 import { createCore } from '../../../host-node/src/core.js';
 import { openSqliteJournal } from '../../../host-node/src/journal-sqlite.js';
+import { runCrashHis } from '../../../host-node/src/testing/crash-his.js';
 import type { Bill } from '../../../host-node/src/flows.js';
 import { ChengduClient } from '../client.js';
 import { createChengduReliableClient } from '../reliable.js';
@@ -19,30 +19,8 @@ const bridge = yinhaiBridge({ library: job.library, center: job.center, timeoutM
 const client = new ChengduClient({ bridge, core, operator: { name: '收费员' } });
 const journal = await openSqliteJournal(job.stateDir);
 const rc = createChengduReliableClient({ client, journal });
-const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
-
-try {
-  let p;
-  try {
-    p = await rc.settle({ his_key: job.his_key, bill: job.bill, inpatient: job.inpatient });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    out({ outcome: code === 'NOT_SETTLED' ? 'not-settled' : code === 'OUTCOME_UNKNOWN' ? 'unknown' : 'refused', code, message: (e as Error).message });
-    p = null;
-  }
-  if (p) {
-    const db = new Database(job.hisLedger);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 10000');
-    db.exec('CREATE TABLE IF NOT EXISTS his_ledger (his_key TEXT PRIMARY KEY, setl_id TEXT NOT NULL, medfee_fen INTEGER NOT NULL, committed INTEGER NOT NULL)');
-    db.prepare('INSERT INTO his_ledger VALUES (?, ?, ?, 1)').run(job.his_key, p.setl_id, Number(p.setlinfo.medfee_sumamt ?? 0));
-    db.close();
-    await rc.commit(job.his_key);
-    out({ outcome: 'committed', setl_id: p.setl_id });
-  }
-} finally {
+await runCrashHis(rc, job, async () => {
   await journal.close();
   await bridge.close();
-}
+});
 process.exit(0);

@@ -60,6 +60,13 @@ export function personOf(c: Ctx, psn_no: string, opts: { benefit?: boolean } = {
   return p;
 }
 
+/** personOf for a benefit (a visit, a settlement) whose request names the 险种类型: it must be the person's. */
+export function insuredPersonOf(c: Ctx, psn_no: string, insutype: string): Person {
+  const p = personOf(c, psn_no, { benefit: true });
+  if (insutype !== p.insutype) throw new Biz(`险种类型【${insutype}】与人员参保险种【${p.insutype}】不符`);
+  return p;
+}
+
 const KIND_NAME: Record<Visit['kind'], string> = { outpatient: '门诊', inpatient: '住院', pharmacy: '药店购药' };
 
 /** An active visit of this institution belonging to psn_no. */

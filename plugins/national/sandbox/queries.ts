@@ -4,7 +4,7 @@ import { isKnownChronic } from './catalog.js';
 import { ok, personOf, type Ctx, type Out } from './context.js';
 import { storeFile, uploadedText, zipOne } from './base.js';
 import { lineJson, settlementJson } from './settle.js';
-import { Biz, isObj, need, needDec, node, str, type Filing, type Obj, type Settlement } from './state.js';
+import { Biz, isObj, need, needDec, node, str, type Filing, type Obj, type Settlement, type Visit } from './state.js';
 import { d10, dt19, fmtFen, isD10, money, num, ts14, yuanToFen, type JObj } from './wire.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -204,7 +204,8 @@ export function queryVisits(c: Ctx): Out {
   return ok({ mdtrtinfo: rows });
 }
 
-export function queryDiagnoses(c: Ctx): Out {
+/** The visit a query's input.data names (psn_no, mdtrt_id): of the person, at this institution, any kind or status. */
+function visitQuery(c: Ctx): { d: Obj; psn_no: string; mdtrt_id: string; v: Visit } {
   const P = 'input.data';
   const d = node(c.input, 'data', 'input');
   const psn_no = need(d, 'psn_no', P);
@@ -212,6 +213,11 @@ export function queryDiagnoses(c: Ctx): Out {
   personOf(c, psn_no);
   const v = c.st.visits.get(mdtrt_id);
   if (!v || v.psn_no !== psn_no || v.fixmedins_code !== c.fixmedins_code) throw new Biz(`就诊ID【${mdtrt_id}】不存在`);
+  return { d, psn_no, mdtrt_id, v };
+}
+
+export function queryDiagnoses(c: Ctx): Out {
+  const { psn_no, mdtrt_id, v } = visitQuery(c);
   const rows = [...v.diseinfo, ...v.dscg_diseinfo].map((r) => ({ ...stringsOf(r), mdtrt_id, psn_no }));
   return ok({ diseinfo: rows });
 }
@@ -243,13 +249,7 @@ export function querySettlement(c: Ctx): Out {
 }
 
 export function queryFeeDetails(c: Ctx): Out {
-  const P = 'input.data';
-  const d = node(c.input, 'data', 'input');
-  const psn_no = need(d, 'psn_no', P);
-  const mdtrt_id = need(d, 'mdtrt_id', P);
-  personOf(c, psn_no);
-  const v = c.st.visits.get(mdtrt_id);
-  if (!v || v.psn_no !== psn_no || v.fixmedins_code !== c.fixmedins_code) throw new Biz(`就诊ID【${mdtrt_id}】不存在`);
+  const { d, psn_no, mdtrt_id, v } = visitQuery(c);
   const setl_id = str(d, 'setl_id');
   const rows = c.st.linesOf(mdtrt_id)
     .filter((l) => (setl_id ? l.setl_id === setl_id : l.status === 'active'))

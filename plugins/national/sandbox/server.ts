@@ -9,6 +9,7 @@ import { SICHUAN_MANIFEST } from '../manifest.js';
 import { Center, type CenterRequest } from './center.js';
 import type { SettlementListCenterOptions } from './context.js';
 import type { LedgerEntry, StoredReply } from './state.js';
+import { mulberry32 } from './prng.js';
 
 export type { LedgerEntry } from './state.js';
 
@@ -73,18 +74,6 @@ export function toFault(x: unknown): FaultSpec {
   throw new Error(`invalid fault ${JSON.stringify(x)}: ${FAULT_HELP}`);
 }
 
-/** mulberry32: small deterministic PRNG in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MAX_BODY = 25 * 1024 * 1024;
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -147,7 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? (() => new Date());
   const center = new Center({ core: options.core ?? createCore(), manifest, now, log, settlementList: options.settlementList });
   let faults: FaultSpec[] = (options.faults ?? []).map(toFault);
-  const rand = prng(options.seed ?? 1);
+  const rand = mulberry32(options.seed ?? 1);
   const path = manifest.transport.path;
 
   async function onTransport(req: IncomingMessage, res: ServerResponse): Promise<void> {

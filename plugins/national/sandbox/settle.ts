@@ -3,7 +3,7 @@
 import type { FeeItem, PolicyParams, PresettleResult, Setlinfo, SetldetailRow, Person as CorePerson } from '../../../host-node/src/contract.js';
 import { SICHUAN_SANDBOX_POLICY, SICHUAN_TRANSACTIONS } from '../manifest.js';
 import { lookupItem } from './catalog.js';
-import { ok, personOf, visitOf, type Ctx, type Out } from './context.js';
+import { insuredPersonOf, ok, personOf, visitOf, type Ctx, type Out } from './context.js';
 import { ageText, type Person } from './persons.js';
 import { Biz, list, need, needDec, needTime, node, str, type Effects, type FeeLine, type Obj, type Scope, type Settlement, type Visit } from './state.js';
 import { d10, dt19, fmtFen, money, num, productFen, ratioText, yuanToFen, type JObj } from './wire.js';
@@ -391,21 +391,26 @@ function cancelBy(infnos: string[], label: string) {
   };
 }
 
+/** The input.data fields a visit's settlement and its trial (2206 / 2207, 2303 / 2304) share, checked in this order. */
+function visitSettleData(c: Ctx) {
+  const P = 'input.data';
+  const d = node(c.input, 'data', 'input');
+  const psn_no = need(d, 'psn_no', P);
+  const mdtrt_cert_type = need(d, 'mdtrt_cert_type', P);
+  const medfee = needDec(d, 'medfee_sumamt', P, 2);
+  need(d, 'psn_setlway', P);
+  const mdtrt_id = need(d, 'mdtrt_id', P);
+  const insutype = need(d, 'insutype', P);
+  const acct = need(d, 'acct_used_flag', P);
+  return { P, d, psn_no, mdtrt_cert_type, medfee, mdtrt_id, insutype, acct };
+}
+
 export function outpatientSettle(commitIt: boolean) {
   return (c: Ctx): Out => {
-    const P = 'input.data';
-    const d = node(c.input, 'data', 'input');
-    const psn_no = need(d, 'psn_no', P);
-    const mdtrt_cert_type = need(d, 'mdtrt_cert_type', P);
-    const medfee = needDec(d, 'medfee_sumamt', P, 2);
-    need(d, 'psn_setlway', P);
-    const mdtrt_id = need(d, 'mdtrt_id', P);
-    const insutype = need(d, 'insutype', P);
-    const acct = need(d, 'acct_used_flag', P);
+    const { P, d, psn_no, mdtrt_cert_type, medfee, mdtrt_id, insutype, acct } = visitSettleData(c);
     const med_type = need(d, 'med_type', P);
     const chrg = str(d, 'chrg_bchno');
-    const p = personOf(c, psn_no, { benefit: true });
-    if (insutype !== p.insutype) throw new Biz(`险种类型【${insutype}】与人员参保险种【${p.insutype}】不符`);
+    const p = insuredPersonOf(c, psn_no, insutype);
     const v = visitOf(c, mdtrt_id, psn_no, 'outpatient');
     const inBatch = c.st.linesOf(mdtrt_id).filter((l) => l.status === 'active' && (!chrg || l.chrg_bchno === chrg));
     const lines = inBatch.filter((l) => l.setl_id === null);
@@ -429,18 +434,9 @@ export const outpatientCancel = cancelBy(['2207', '2207A'], '门诊');
 
 export function inpatientSettle(commitIt: boolean) {
   return (c: Ctx): Out => {
-    const P = 'input.data';
-    const d = node(c.input, 'data', 'input');
-    const psn_no = need(d, 'psn_no', P);
-    const mdtrt_cert_type = need(d, 'mdtrt_cert_type', P);
-    const medfee = needDec(d, 'medfee_sumamt', P, 2);
-    need(d, 'psn_setlway', P);
-    const mdtrt_id = need(d, 'mdtrt_id', P);
-    const insutype = need(d, 'insutype', P);
-    const acct = need(d, 'acct_used_flag', P);
+    const { P, d, psn_no, mdtrt_cert_type, medfee, mdtrt_id, insutype, acct } = visitSettleData(c);
     const mid = str(d, 'mid_setl_flag') === '1';
-    const p = personOf(c, psn_no, { benefit: true });
-    if (insutype !== p.insutype) throw new Biz(`险种类型【${insutype}】与人员参保险种【${p.insutype}】不符`);
+    const p = insuredPersonOf(c, psn_no, insutype);
     const v = visitOf(c, mdtrt_id, psn_no, 'inpatient');
     if (commitIt && !v.discharged && !mid) throw new Biz(`就诊ID【${mdtrt_id}】未办理出院，请先办理出院(2402)，或按中途结算传 mid_setl_flag=1`);
     const lines = c.st.linesOf(mdtrt_id).filter((l) => l.status === 'active' && l.setl_id === null);
@@ -471,8 +467,7 @@ export function pharmacySettle(commitIt: boolean) {
     const med_type = need(d, 'med_type', P);
     need(d, 'psn_setlway', P);
     const acct = need(d, 'acct_used_flag', P);
-    const p = personOf(c, psn_no, { benefit: true });
-    if (insutype !== p.insutype) throw new Biz(`险种类型【${insutype}】与人员参保险种【${p.insutype}】不符`);
+    const p = insuredPersonOf(c, psn_no, insutype);
     const rawLines = Array.isArray(c.input['feedetail']) ? list(c.input, 'feedetail', 'input') : Array.isArray(d['feedetail']) ? list(d, 'feedetail', P) : list(c.input, 'feedetail', 'input');
     const lines = rawLines.map((r, k) => parseLine(c, r, `input.feedetail[${k}]`, { batch: false, visitFields: false }));
     const seen = new Set<string>();

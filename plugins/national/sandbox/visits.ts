@@ -1,6 +1,6 @@
 // Visits and fee lines: outpatient 2201–2205, inpatient 2401–2405, 2301/2302.
 import { isKnownChronic, isKnownDiagnosis } from './catalog.js';
-import { ok, personOf, visitOf, type Ctx, type Out } from './context.js';
+import { insuredPersonOf, ok, personOf, visitOf, type Ctx, type Out } from './context.js';
 import { classifyLines, lineJson, parseLine } from './settle.js';
 import { Biz, list, need, needTime, node, str, type FeeLine, type Obj, type Visit } from './state.js';
 import { dt19 } from './wire.js';
@@ -43,8 +43,7 @@ export function register(c: Ctx): Out {
   need(d, 'mdtrt_cert_no', P);
   const ipt_otp_no = need(d, 'ipt_otp_no', P);
   for (const f of ['atddr_no', 'dr_name', 'dept_code', 'dept_name', 'caty']) need(d, f, P);
-  const p = personOf(c, psn_no, { benefit: true });
-  if (insutype !== p.insutype) throw new Biz(`险种类型【${insutype}】与人员参保险种【${p.insutype}】不符`);
+  const p = insuredPersonOf(c, psn_no, insutype);
   for (const v of c.st.visits.values()) {
     if (v.kind === 'outpatient' && v.status === 'active' && v.fixmedins_code === c.fixmedins_code && v.ipt_otp_no === ipt_otp_no) {
       throw new Biz(`门诊号【${ipt_otp_no}】已挂号（就诊ID ${v.mdtrt_id}），不能重复挂号`);
@@ -193,8 +192,7 @@ export function admit(c: Ctx): Out {
   const ipt_no = need(m, 'ipt_no', P);
   for (const f of ['atddr_no', 'chfpdr_name', 'adm_diag_dscr', 'adm_dept_codg', 'adm_dept_name', 'adm_bed', 'dscg_maindiag_code', 'dscg_maindiag_name']) need(m, f, P);
   const rows = diseinfo(c, true);
-  const p = personOf(c, psn_no, { benefit: true });
-  if (insutype !== p.insutype) throw new Biz(`险种类型【${insutype}】与人员参保险种【${p.insutype}】不符`);
+  const p = insuredPersonOf(c, psn_no, insutype);
   for (const v of c.st.visits.values()) {
     if (v.kind === 'inpatient' && v.status === 'active' && v.psn_no === psn_no && !v.discharged) {
       throw new Biz(`人员【${p.psn_name}】已在院（就诊ID ${v.mdtrt_id}），不能重复办理入院`);
